@@ -1,0 +1,107 @@
+"""Errors as data: every fault found in a workbook is an Issue, never an exception."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+ERROR = "error"
+WARNING = "warning"
+
+# code -> Korean message template. Fields: sheet, cell, column, value and any extra kwargs.
+TEMPLATES: dict[str, str] = {
+    # reader
+    "missing-sheet": "'{sheet}' 시트가 없습니다.",
+    "empty-sheet": "'{sheet}' 시트에 머리글 행이 없습니다.",
+    "missing-column": "'{sheet}' 시트 머리글({row}행)에 '{column}' 열이 없습니다.",
+    "duplicate-header": "{sheet}!{cell}: 머리글 '{column}'이(가) 두 번 있습니다.",
+    "invalid-date": "{sheet}!{cell}: 날짜가 아닙니다 ('{value}'). 예: 2021-03-01, 2021.3.1",
+    "invalid-time": "{sheet}!{cell}: 시각이 아닙니다 ('{value}'). 예: 19:00",
+    "invalid-integer": "{sheet}!{cell}: 정수가 아닙니다 ('{value}').",
+    "invalid-number": "{sheet}!{cell}: 숫자가 아닙니다 ('{value}').",
+    "invalid-text": "{sheet}!{cell}: 글자가 아닙니다 ('{value}').",
+    "error-value": "{sheet}!{cell}: 셀에 오류값 '{value}'이(가) 있습니다.",
+    "formula-no-value": "{sheet}!{cell}: 수식의 계산값이 저장되어 있지 않습니다. Excel에서 저장 후 다시 실행하세요.",
+    # row rules (schemas/)
+    "required-value": "{sheet}!{cell}: '{column}' 값이 비어 있습니다.",
+    "required-when": "{sheet}!{cell}: {reason} '{column}' 값이 필요합니다.",
+    "enum-value": "{sheet}!{cell}: '{column}' 값 '{value}'은(는) 허용되지 않습니다. 허용: {allowed}",
+    "out-of-range": "{sheet}!{cell}: '{column}' 값 {value}이(가) 범위({low}~{high})를 벗어났습니다.",
+    "pattern-mismatch": "{sheet}!{cell}: '{column}' 값 '{value}'의 형식이 올바르지 않습니다. {hint}",
+    "forbidden-value": "{sheet}!{cell}: {reason}",
+    # cross-sheet rules
+    "duplicate-id": "{sheet}!{cell}: '{column}' '{value}'이(가) 중복됩니다 (처음: {first}).",
+    "unknown-reference": "{sheet}!{cell}: '{value}'은(는) '{target}' 시트에 없는 {column}입니다.",
+    "date-order": "{sheet}!{cell}: '{column}'({value})이(가) '{other}'({other_value})보다 빠릅니다.",
+    "time-order": "{sheet}!{cell}: '{column}'({value})이(가) '{other}'({other_value})보다 늦지 않습니다.",
+    "duplicate-attendance": "{sheet}!{cell}: 회의 '{meeting}'에 위원 '{value}'의 출석 행이 중복됩니다 (처음: {first}).",
+    "membership-outside-appointment": (
+        "{sheet}!{cell}: 활동 기간이 위원 '{member}'의 위촉 기간({start}~{end})을 벗어납니다."
+    ),
+    "overlapping-rates": (
+        "{sheet}!{cell}: 수당기준 기간이 {first}행과 겹칩니다 ({kind} {role} {mode})."
+    ),
+    "unexpected-attendance": (
+        "{sheet}!{cell}: 위원 '{value}'은(는) 회의 '{meeting}' 일자에 해당 조직 위원이 아닙니다 "
+        "(참석률에 반영하지 않음)."
+    ),
+    "invalid-setting": "{sheet}!{cell}: 설정 '{column}' 값 '{value}'이(가) 올바르지 않습니다. {hint}",
+    "missing-rate": "{sheet}!{cell}: 회의 '{meeting}'({kind}, {role}, {mode}, {date})에 맞는 수당기준이 없어 0원으로 계산했습니다.",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    code: str
+    message: str
+    sheet: str
+    row: int | None = None
+    column: str | None = None
+    cell: str | None = None
+    value: Any = None
+    severity: str = ERROR
+
+    def to_json(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["value"] = _jsonable(self.value)
+        return d
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def make_issue(
+    code: str,
+    sheet: str,
+    *,
+    row: int | None = None,
+    column: str | None = None,
+    cell: str | None = None,
+    value: Any = None,
+    severity: str = ERROR,
+    **extra: Any,
+) -> Issue:
+    """Build an Issue with its Korean message filled from TEMPLATES[code]."""
+    template = TEMPLATES[code]
+    shown = "" if value is None else _jsonable(value)
+    where = cell if cell is not None else (f"{row}행" if row is not None else "")
+    message = template.format(sheet=sheet, cell=where, column=column or "", value=shown, row=row,
+                              **extra)
+    return Issue(code, message, sheet, row, column, cell, value, severity)
+
+
+class BookError(Exception):
+    """The book cannot be used at all (exit code 2). Its message is one Korean line."""
+
+    def __init__(self, message: str, issue: Issue | None = None) -> None:
+        super().__init__(message)
+        self.issue = issue
+
+    @classmethod
+    def from_issue(cls, issue: Issue) -> BookError:
+        return cls(issue.message, issue)

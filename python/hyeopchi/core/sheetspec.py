@@ -1,0 +1,99 @@
+"""Result sheets as plain data, rendered by io/ (XlsxWriter into files) or excel/ (xlwings).
+
+The core decides what a sheet holds and how it is laid out; the shells only draw it.
+Rows and columns are 0-based. Values are str, int, float, Fraction-free numbers,
+datetime.date, or None. Text is always written as text, never as a formula.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+# Named styles every renderer understands.
+STYLES = (
+    "title",      # big bold title
+    "subtitle",   # bold, a section heading
+    "label",      # bold label left of a value
+    "header",     # table header: bold, grey fill, border, centered, wrapped
+    "cell",       # table body: border
+    "total",      # table total row: bold, border, light fill
+    "note",       # small grey text
+    "box",        # bordered empty cell (e.g. signature cell of a 결재란)
+)
+
+# Number formats (Excel format codes) renderers apply per column.
+KRW = '#,##0"원"'
+INT = "#,##0"
+PERCENT_1 = "0.0%"
+DATE = "yyyy-mm-dd"
+SCORE = "0.0"
+
+
+@dataclass
+class Block:
+    """A rectangle of values placed at (row, col); the first `header_rows` rows use 'header'."""
+
+    row: int
+    col: int
+    values: list[list[Any]]
+    style: str = "cell"
+    header_rows: int = 0
+    total_rows: int = 0  # the last N rows use 'total'
+    number_formats: dict[int, str] = field(default_factory=dict)  # column offset -> format
+
+    @property
+    def height(self) -> int:
+        return len(self.values)
+
+    @property
+    def width(self) -> int:
+        return max((len(r) for r in self.values), default=0)
+
+
+@dataclass
+class Merge:
+    first_row: int
+    first_col: int
+    last_row: int
+    last_col: int
+    value: Any = None
+    style: str = "cell"
+
+
+@dataclass
+class Chart:
+    """A chart over a Block's columns: categories from one column, series from others."""
+
+    kind: str  # "column", "bar", "pie"
+    title: str
+    categories: tuple[int, int, int]  # (col, first_row, last_row) on this sheet
+    series: list[tuple[str, int, int, int]]  # (name, col, first_row, last_row)
+    anchor: tuple[int, int]  # (row, col) of the top-left corner
+    size: tuple[int, int] = (480, 288)  # pixels (width, height)
+
+
+@dataclass
+class SheetSpec:
+    name: str
+    blocks: list[Block] = field(default_factory=list)
+    merges: list[Merge] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
+    col_widths: dict[int, float] = field(default_factory=dict)  # col -> width in characters
+    freeze: tuple[int, int] | None = None  # (row, col) of the first unfrozen cell
+    landscape: bool = True
+    fit_width: bool = True
+    repeat_rows: tuple[int, int] | None = None  # rows repeated on every printed page
+    print_area: tuple[int, int, int, int] | None = None
+    autofilter: tuple[int, int, int, int] | None = None
+
+    def extent(self) -> tuple[int, int]:
+        """(rows, cols) used by blocks and merges."""
+        rows = cols = 0
+        for b in self.blocks:
+            rows = max(rows, b.row + b.height)
+            cols = max(cols, b.col + b.width)
+        for m in self.merges:
+            rows = max(rows, m.last_row + 1)
+            cols = max(cols, m.last_col + 1)
+        return rows, cols
