@@ -1,0 +1,3 @@
+"""CLI commands beyond `validate`. Importing this module registers them (see cli.register)."""
+
+from __future__ import annotations

@@ -1,0 +1,196 @@
+"""A sheet's grid of cell values -> a typed table that remembers each value's cell.
+
+Pure: the grid comes from io/ (python-calamine on a file) or excel/ (xlwings on an open book).
+The DataFrame's index is the Excel row number, so `table.cell(row, column)` is `활동!D17`
+for any row a rule picks out, however the frame was filtered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from .issues import BookError, Issue, make_issue
+from .schema import SheetSchema, sheet_schema
+from .values import PARSERS, header_key, is_blank
+
+HEADER_SEARCH_ROWS = 20  # a title or notes may stand above the header row
+
+
+def column_letter(index: int) -> str:
+    """0-based column index -> Excel letters (0 -> A, 26 -> AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+@dataclass
+class Table:
+    sheet: str
+    df: pd.DataFrame  # index: Excel row numbers; schema columns first (absent ones all None)
+    letters: dict[str, str]  # column -> Excel column letter, for columns present in the sheet
+    header_row: int
+
+    def cell(self, row: int, column: str) -> str | None:
+        letter = self.letters.get(column)
+        return f"{letter}{row}" if letter else None
+
+    def issue(self, code: str, row: int | None, column: str | None, value: Any = None,
+              **extra: Any) -> Issue:
+        cell = self.cell(row, column) if row is not None and column else None
+        return make_issue(code, self.sheet, row=row, column=column, cell=cell, value=value,
+                          **extra)
+
+
+@dataclass
+class Book:
+    """The typed tables of one workbook plus the faults found while reading them."""
+
+    tables: dict[str, Table]
+    sheet_names: list[str]
+    issues: list[Issue] = field(default_factory=list)
+    source: str = ""
+
+    def has(self, sheet: str) -> bool:
+        return sheet in self.tables
+
+    def table(self, sheet: str) -> Table:
+        if sheet not in self.tables:
+            raise BookError.from_issue(make_issue("missing-sheet", sheet))
+        return self.tables[sheet]
+
+    def df(self, sheet: str) -> pd.DataFrame:
+        return self.table(sheet).df
+
+    def require(self, *sheets: str) -> None:
+        for sheet in sheets:
+            self.table(sheet)
+
+
+CellFlags = Mapping[tuple[int, int], tuple[str, str]]  # (row, col) 1-based -> (code, shown value)
+
+
+def table_from_grid(
+    sheet: str,
+    grid: Sequence[Sequence[Any]],
+    origin: tuple[int, int] = (0, 0),
+    flags: CellFlags | None = None,
+    schema: SheetSchema | None = None,
+) -> tuple[Table, list[Issue]]:
+    """Parse a sheet's values (grid[0][0] is the cell at 0-based `origin`) into a Table.
+
+    Raises BookError when no header row holds every required column.
+    """
+    schema = schema or sheet_schema(sheet)
+    flags = flags or {}
+    r0, c0 = origin
+    header_index, matches = _find_header(schema, grid)
+    header_row = r0 + header_index + 1
+    issues: list[Issue] = []
+    positions: dict[str, int] = {}
+    extras: dict[str, int] = {}
+    for j, text in enumerate(grid[header_index]):
+        if is_blank(text):
+            continue
+        name = matches.get(j)
+        if name is None:
+            label = str(text).strip()
+            extras.setdefault(label, j)
+        elif name in positions:
+            issues.append(make_issue("duplicate-header", sheet, row=header_row, column=name,
+                                     cell=f"{column_letter(c0 + j)}{header_row}"))
+        else:
+            positions[name] = j
+    missing = [c for c in schema.required_columns if c not in positions]
+    if missing:
+        raise BookError.from_issue(make_issue("missing-column", sheet, row=header_row,
+                                              column=missing[0]))
+
+    body = [r for r in range(header_index + 1, len(grid)) if not _blank_row(grid[r])]
+    rows = [r0 + r + 1 for r in body]
+    letters = {name: column_letter(c0 + j) for name, j in positions.items()}
+    data: dict[str, list[Any]] = {}
+    for name, col in schema.columns.items():
+        j = positions.get(name)
+        if j is None:
+            data[name] = [None] * len(body)
+            continue
+        data[name] = _convert_column(sheet, name, col.kind, grid, body, j, r0, c0, flags, issues)
+    for label, j in extras.items():
+        if label not in data:
+            data[label] = [_cell(grid, r, j) for r in body]
+            letters[label] = column_letter(c0 + j)
+    df = pd.DataFrame(data, index=pd.Index(rows, name="행"), dtype=object)
+    return Table(sheet, df, letters, header_row), issues
+
+
+def _find_header(schema: SheetSchema, grid: Sequence[Sequence[Any]]) -> tuple[int, dict[int, str]]:
+    """The first row (of the first few non-empty ones) naming every required column."""
+    keys = {header_key(name): name for name in schema.columns}
+    required = set(schema.required_columns)
+    best: tuple[int, dict[int, str]] | None = None
+    seen = 0
+    for i, row in enumerate(grid):
+        if _blank_row(row):
+            continue
+        matches = {j: keys[k] for j, v in enumerate(row) if (k := header_key(v)) in keys}
+        if required <= set(matches.values()):
+            return i, matches
+        if best is None:
+            best = (i, matches)
+        seen += 1
+        if seen >= HEADER_SEARCH_ROWS:
+            break
+    if best is None:
+        raise BookError.from_issue(make_issue("empty-sheet", schema.sheet))
+    return best
+
+
+def _blank_row(row: Sequence[Any]) -> bool:
+    return all(is_blank(v) for v in row)
+
+
+def _cell(grid: Sequence[Sequence[Any]], r: int, j: int) -> Any:
+    row = grid[r]
+    value = row[j] if j < len(row) else None
+    return None if is_blank(value) else value
+
+
+def _convert_column(sheet: str, name: str, kind: str, grid: Sequence[Sequence[Any]],
+                    body: list[int], j: int, r0: int, c0: int, flags: CellFlags,
+                    issues: list[Issue]) -> list[Any]:
+    parse = PARSERS[kind]
+    letter = column_letter(c0 + j)
+    out: list[Any] = []
+    append = out.append
+    for r in body:
+        row = grid[r]
+        raw = row[j] if j < len(row) else None
+        if raw is None or raw == "":
+            flag = flags.get((r0 + r + 1, c0 + j + 1)) if flags else None
+            if flag:
+                issues.append(make_issue(flag[0], sheet, row=r0 + r + 1, column=name,
+                                         cell=f"{letter}{r0 + r + 1}", value=flag[1]))
+            append(None)
+            continue
+        if kind == "text" and type(raw) is str:  # fast path: most cells
+            text = raw.strip()
+            append(text or None)
+            continue
+        if is_blank(raw):
+            append(None)
+            continue
+        try:
+            append(parse(raw))
+        except (ValueError, OverflowError):
+            code = "invalid-" + {"id": "text"}.get(kind, kind)
+            issues.append(make_issue(code, sheet, row=r0 + r + 1, column=name,
+                                     cell=f"{letter}{r0 + r + 1}", value=raw))
+            append(None)
+    return out

@@ -1,0 +1,342 @@
+"""Validation: every fault of a book as an Issue, all collected, never stopping at the first.
+
+Row rules come from schemas/ (checked column-wise); cross-sheet rules are small functions
+below, one per rule. Nothing here raises on bad data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from .issues import ERROR, WARNING, Issue
+from .membership import active_mask, as_datetime, memberships_with_dismissal
+from .schema import Column, SheetSchema, sheet_schema
+from .settings import read_settings
+from .sheetspec import Block, SheetSpec
+from .tables import Book, Table
+
+
+@dataclass
+class Report:
+    errors: list[Issue] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def to_json(self) -> dict[str, Any]:
+        return {"ok": self.ok, "errors": [i.to_json() for i in self.errors],
+                "warnings": [i.to_json() for i in self.warnings]}
+
+
+def validate(book: Book) -> Report:
+    issues: list[Issue] = list(book.issues)
+    flagged = {(i.sheet, i.row, i.column) for i in issues}
+    for table in book.tables.values():
+        issues += row_rules(table, sheet_schema(table.sheet), flagged)
+    for check in CROSS_CHECKS:
+        issues += check(book)
+    issues += read_settings(book)[1]
+    report = Report()
+    for issue in _ordered(issues):
+        (report.errors if issue.severity == ERROR else report.warnings).append(issue)
+    return report
+
+
+def _ordered(issues: Iterable[Issue]) -> list[Issue]:
+    sheets = ["위원", "조직", "활동", "회의", "출석", "수당기준", "설정", "평가입력", "심사"]
+    rank = {s: i for i, s in enumerate(sheets)}
+    return sorted(issues, key=lambda i: (rank.get(i.sheet, 99), i.row or 0, i.cell or "", i.code))
+
+
+# --- row rules (schemas/) -------------------------------------------------------------
+
+def row_rules(table: Table, schema: SheetSchema, flagged: set[tuple[str, int | None, str | None]]
+              ) -> list[Issue]:
+    out: list[Issue] = []
+    df = table.df
+    for col in schema.columns.values():
+        if col.name not in table.letters:
+            continue
+        s = df[col.name]
+        present = s.notna()
+        if col.required_value:
+            out += _at(table, ~present, col.name, "required-value", flagged)
+        if col.enum is not None:
+            bad = present & ~s.isin(col.enum)
+            out += _at(table, bad, col.name, "enum-value", flagged, allowed=", ".join(col.enum))
+        if col.kind in ("integer", "number"):
+            out += _range(table, col, s, present, flagged)
+        if col.pattern is not None:
+            regex = re.compile(col.pattern)
+            bad = present & ~s.map(lambda v: bool(regex.match(str(v))) if v is not None else True)
+            out += _at(table, bad, col.name, "pattern-mismatch", flagged, hint=col.hint)
+    for cond in schema.conditionals:
+        out += _conditional(table, cond, flagged)
+    return out
+
+
+def _range(table: Table, col: Column, s: pd.Series, present: pd.Series,
+           flagged: set[tuple[str, int | None, str | None]]) -> list[Issue]:
+    low = col.minimum
+    high = dt.date.today().year if col.maximum_current_year else col.maximum
+    nums = pd.to_numeric(s, errors="coerce")
+    bad = pd.Series(False, index=s.index)
+    if low is not None:
+        bad |= present & (nums < low)
+    if high is not None:
+        bad |= present & (nums > high)
+    return _at(table, bad, col.name, "out-of-range", flagged,
+               low=_num(low) if low is not None else "", high=_num(high) if high is not None else "")
+
+
+def _num(x: float | int) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
+def _conditional(table: Table, cond: Any, flagged: set[tuple[str, int | None, str | None]]
+                 ) -> list[Issue]:
+    df = table.df
+    s = df[cond.if_column]
+    when = s.notna() if cond.if_value is None else (s == cond.if_value)
+    if cond.then_required:
+        target = cond.then_required
+        reason = (f"'{cond.if_column}'이(가) 있으면" if cond.if_value is None
+                  else f"'{cond.if_column}'이(가) {cond.if_value}이면")
+        bad = when & df[target].isna()
+        return _at(table, bad, target, "required-when", flagged, reason=reason,
+                   fallback_column=cond.if_column)
+    column, value = cond.then_forbidden
+    bad = when & (df[column] == value)
+    return _at(table, bad, column, "forbidden-value", flagged, reason=cond.message)
+
+
+def _at(table: Table, mask: pd.Series, column: str, code: str,
+        flagged: set[tuple[str, int | None, str | None]], severity: str = ERROR,
+        fallback_column: str | None = None, **extra: Any) -> list[Issue]:
+    """One issue per True row of `mask`, at (row, column), unless the reader flagged it."""
+    out = []
+    where = column if column in table.letters or fallback_column is None else fallback_column
+    for row in table.df.index[mask.to_numpy(dtype=bool)]:
+        if (table.sheet, row, column) in flagged:
+            continue
+        value = table.df.at[row, column]
+        issue = table.issue(code, row, column, value, **extra)
+        if where != column:  # the target column is absent: point at the column that asks for it
+            issue = _moved(issue, table.cell(row, where))
+        if severity != ERROR:
+            issue = _severity(issue, severity)
+        out.append(issue)
+    return out
+
+
+def _moved(issue: Issue, cell: str | None) -> Issue:
+    msg = issue.message.replace(f"{issue.sheet}!{issue.row}행", f"{issue.sheet}!{cell}")
+    return Issue(issue.code, msg, issue.sheet, issue.row, issue.column, cell, issue.value,
+                 issue.severity)
+
+
+def _severity(issue: Issue, severity: str) -> Issue:
+    return Issue(issue.code, issue.message, issue.sheet, issue.row, issue.column, issue.cell,
+                 issue.value, severity)
+
+
+# --- cross-sheet rules ----------------------------------------------------------------
+
+def unique_ids(book: Book) -> list[Issue]:
+    out: list[Issue] = []
+    for sheet, keys in (("위원", ["위원ID"]), ("조직", ["조직ID"]), ("회의", ["회의ID"]),
+                        ("심사", ["신청자ID", "심사위원"]), ("평가입력", ["항목"]),
+                        ("설정", ["항목"])):
+        if book.has(sheet):
+            out += _duplicates(book.table(sheet), keys, "duplicate-id")
+    return out
+
+
+def duplicate_attendance(book: Book) -> list[Issue]:
+    if not book.has("출석"):
+        return []
+    return _duplicates(book.table("출석"), ["회의ID", "위원ID"], "duplicate-attendance")
+
+
+def _duplicates(table: Table, keys: list[str], code: str) -> list[Issue]:
+    df = table.df[keys].dropna()
+    dup = df.duplicated(keep="first")
+    if not dup.any():
+        return []
+    first = df[~dup].reset_index().set_index(keys)["행"]
+    out = []
+    for row in df.index[dup.to_numpy()]:
+        key = tuple(df.loc[row, keys])
+        first_row = int(first.loc[key if len(keys) > 1 else key[0]])
+        column = keys[-1]
+        extra = {"meeting": key[0]} if code == "duplicate-attendance" else {}
+        out.append(table.issue(code, row, column, df.at[row, column],
+                               first=table.cell(first_row, column), **extra))
+    return out
+
+
+def unknown_references(book: Book) -> list[Issue]:
+    out: list[Issue] = []
+    for table in book.tables.values():
+        for col in sheet_schema(table.sheet).columns.values():
+            if col.references is None or col.name not in table.letters:
+                continue
+            target_sheet, target_col = col.references
+            if not book.has(target_sheet):
+                continue
+            known = set(book.df(target_sheet)[target_col].dropna())
+            s = table.df[col.name]
+            bad = s.notna() & ~s.isin(known)
+            out += _at(table, bad, col.name, "unknown-reference", set(), target=target_sheet)
+    return out
+
+
+_DATE_PAIRS = (("위원", "위촉일", "해촉일"), ("활동", "시작일", "종료일"),
+               ("수당기준", "적용시작일", "적용종료일"))
+
+
+def date_order(book: Book) -> list[Issue]:
+    out: list[Issue] = []
+    for sheet, first, later in _DATE_PAIRS:
+        if not book.has(sheet):
+            continue
+        table = book.table(sheet)
+        a, b = as_datetime(table.df[first]), as_datetime(table.df[later])
+        out += _pairs(table, (b < a).fillna(False), later, first, "date-order")
+    if book.has("회의"):
+        table = book.table("회의")
+        start, end = table.df["시작시각"], table.df["종료시각"]
+        both = start.notna() & end.notna()
+        bad = both & pd.Series([e <= s if ok else False for s, e, ok in zip(start, end, both)],
+                               index=start.index)
+        out += _pairs(table, bad, "종료시각", "시작시각", "time-order")
+    return out
+
+
+def _pairs(table: Table, mask: pd.Series, column: str, other: str, code: str) -> list[Issue]:
+    out = []
+    for row in table.df.index[mask.to_numpy(dtype=bool)]:
+        out.append(table.issue(code, row, column, table.df.at[row, column], other=other,
+                               other_value=_show(table.df.at[row, other])))
+    return out
+
+
+def _show(value: Any) -> str:
+    return value.isoformat(timespec="minutes") if isinstance(value, dt.time) else (
+        value.isoformat() if hasattr(value, "isoformat") else str(value))
+
+
+def membership_outside_appointment(book: Book) -> list[Issue]:
+    """A 활동 that starts before the 위촉일, or starts/ends on or after the 해촉일."""
+    if not (book.has("활동") and book.has("위원")):
+        return []
+    table = book.table("활동")
+    people = book.df("위원")[["위원ID", "위촉일", "해촉일"]].dropna(subset=["위원ID"])
+    people = people.drop_duplicates("위원ID").set_index("위원ID")
+    df = table.df
+    appointed = as_datetime(df["위원ID"].map(people["위촉일"]))
+    dismissed = as_datetime(df["위원ID"].map(people["해촉일"]))
+    start, end = as_datetime(df["시작일"]), as_datetime(df["종료일"])
+    early = (start < appointed).fillna(False)
+    late = ((start >= dismissed) | (end >= dismissed)).fillna(False)
+    out = []
+    for row in df.index[(early | late).to_numpy(dtype=bool)]:
+        column = "시작일" if early.loc[row] or start.loc[row] >= dismissed.loc[row] else "종료일"
+        member = df.at[row, "위원ID"]
+        out.append(table.issue(
+            "membership-outside-appointment", row, column, df.at[row, column], member=member,
+            start=_show(people.at[member, "위촉일"]) if pd.notna(people.at[member, "위촉일"]) else "",
+            end=_show(people.at[member, "해촉일"]) if pd.notna(people.at[member, "해촉일"]) else ""))
+    return out
+
+
+def overlapping_rates(book: Book) -> list[Issue]:
+    if not book.has("수당기준"):
+        return []
+    table = book.table("수당기준")
+    df = table.df.dropna(subset=["적용시작일", "조직유형", "방식"])
+    out = []
+    far = pd.Timestamp("2262-01-01")
+    df = df.assign(시작=as_datetime(df["적용시작일"]), 종료=as_datetime(df["적용종료일"]).fillna(far),
+                   역할키=df["역할"].fillna(""))
+    for (kind, role, mode), group in df.groupby(["조직유형", "역할키", "방식"], sort=False):
+        rows = list(group.sort_values(["시작"]).itertuples())
+        for i, later in enumerate(rows):
+            for earlier in rows[:i]:
+                if later.시작 <= earlier.종료 and earlier.시작 <= later.종료:
+                    out.append(table.issue("overlapping-rates", later.Index, "적용시작일",
+                                           later.적용시작일, first=earlier.Index, kind=kind,
+                                           role=role or "(역할 공통)", mode=mode))
+                    break
+    return out
+
+
+def unexpected_attendance(book: Book) -> list[Issue]:
+    """A 출석 row for someone who was not a member of the meeting's body that day."""
+    if not all(book.has(s) for s in ("출석", "회의", "활동", "위원")):
+        return []
+    table = book.table("출석")
+    att = table.df[["회의ID", "위원ID"]].dropna()
+    meetings = book.df("회의")[["회의ID", "조직ID", "일자"]].dropna().drop_duplicates("회의ID")
+    att = att.reset_index().merge(meetings, on="회의ID", how="inner")
+    if att.empty:
+        return []
+    m = memberships_with_dismissal(book.df("활동"), book.df("위원"))
+    joined = att.merge(m, on=["위원ID", "조직ID"], how="left")
+    joined["ok"] = active_mask(joined, as_datetime(joined["일자"])).fillna(False)
+    ok_rows = joined.groupby("행")["ok"].any()
+    known_members = set(book.df("위원")["위원ID"].dropna())
+    out = []
+    for row in ok_rows.index[~ok_rows.to_numpy()]:
+        member = table.df.at[row, "위원ID"]
+        if member not in known_members:
+            continue  # already an unknown-reference error
+        out.append(_severity(table.issue("unexpected-attendance", row, "위원ID", member,
+                                         meeting=table.df.at[row, "회의ID"]), WARNING))
+    return out
+
+
+CROSS_CHECKS: tuple[Callable[[Book], list[Issue]], ...] = (
+    unique_ids,
+    unknown_references,
+    date_order,
+    duplicate_attendance,
+    membership_outside_appointment,
+    overlapping_rates,
+    unexpected_attendance,
+)
+
+
+# --- the 검증결과 sheet -------------------------------------------------------------------
+
+RESULT_SHEET = "검증결과"
+_HEADERS = ["구분", "시트", "셀", "행", "열", "코드", "내용", "값"]
+
+
+def result_sheet(report: Report, source: str = "") -> SheetSpec:
+    """The faults as a printable table, errors first."""
+    rows = [["오류" if i.severity == ERROR else "경고", i.sheet, i.cell or "", i.row, i.column or "",
+             i.code, i.message, "" if i.value is None else _show(i.value)]
+            for i in [*report.errors, *report.warnings]]
+    title = f"검증결과: 오류 {len(report.errors)}건, 경고 {len(report.warnings)}건"
+    blocks = [Block(0, 0, [[title]], style="title")]
+    if source:
+        blocks.append(Block(1, 0, [[f"대상: {source}"]], style="note"))
+    if rows:
+        blocks.append(Block(3, 0, [_HEADERS, *rows], header_rows=1))
+    else:
+        blocks.append(Block(3, 0, [["오류와 경고가 없습니다."]], style="label"))
+    return SheetSpec(
+        name=RESULT_SHEET, blocks=blocks,
+        col_widths={0: 6, 1: 10, 2: 8, 3: 6, 4: 12, 5: 24, 6: 70, 7: 16},
+        freeze=(4, 0) if rows else None, repeat_rows=(3, 3) if rows else None,
+        autofilter=(3, 0, 3 + len(rows), len(_HEADERS) - 1) if rows else None,
+    )

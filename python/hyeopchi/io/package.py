@@ -1,0 +1,102 @@
+"""The workbook file as an OPC package (a zip): open it safely and find its parts.
+
+Everything here runs before any XML is parsed, so a hostile file is refused cheaply.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path, PurePosixPath
+
+from defusedxml import ElementTree
+
+from ..core.issues import BookError
+
+# Limits on what a workbook may inflate to before we read it (documented in the README).
+MAX_PART_BYTES = 512 * 1024 * 1024  # one part, uncompressed
+MAX_TOTAL_BYTES = 1024 * 1024 * 1024  # all parts, uncompressed
+MAX_RATIO = 200  # uncompressed / compressed, for parts larger than 1 MiB
+MAX_PARTS = 10_000
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, or an encrypted (password) .xlsx
+
+NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+
+def open_package(path: Path) -> zipfile.ZipFile:
+    """Open `path` as a zip, or raise BookError saying in Korean why it is not a workbook."""
+    name = path.name
+    if not path.exists():
+        raise BookError(f"{name}: 파일이 없습니다.")
+    if path.is_dir():
+        raise BookError(f"{name}: 파일이 아니라 폴더입니다.")
+    try:
+        with path.open("rb") as f:
+            head = f.read(8)
+    except PermissionError:
+        raise BookError(f"{name}: 파일을 열 권한이 없습니다 (다른 프로그램이 사용 중일 수 있습니다).") from None
+    except OSError as exc:
+        raise BookError(f"{name}: 파일을 열 수 없습니다 ({exc.strerror}).") from None
+    if head.startswith(OLE_MAGIC):
+        raise BookError(f"{name}: 암호로 보호된 통합문서이거나 이전 형식(.xls)입니다. "
+                        "Excel에서 암호를 해제하고 .xlsx로 저장한 뒤 다시 실행하세요.")
+    if not head.startswith(b"PK"):
+        raise BookError(f"{name}: Excel 통합문서(.xlsx/.xlsm)가 아닙니다.")
+    try:
+        return zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, EOFError):
+        raise BookError(f"{name}: 파일이 손상되었습니다 (zip 구조를 읽을 수 없음).") from None
+
+
+def check_package(zf: zipfile.ZipFile, path: Path) -> None:
+    """Refuse zip bombs and non-workbooks before any part is inflated."""
+    infos = zf.infolist()
+    name = path.name
+    if len(infos) > MAX_PARTS:
+        raise BookError(f"{name}: 파일 안의 항목이 너무 많습니다 ({len(infos):,}개).")
+    total = 0
+    for info in infos:
+        total += info.file_size
+        if info.file_size > MAX_PART_BYTES or (
+            info.file_size > 1024 * 1024
+            and info.file_size > MAX_RATIO * max(info.compress_size, 1)
+        ):
+            raise BookError(f"{name}: '{info.filename}' 항목의 압축 해제 크기가 비정상적으로 큽니다 "
+                            f"({info.file_size:,}바이트). 압축 폭탄으로 보고 읽지 않습니다.")
+    if total > MAX_TOTAL_BYTES:
+        raise BookError(f"{name}: 압축 해제 크기가 너무 큽니다 ({total:,}바이트).")
+    names = {i.filename for i in infos}
+    if "xl/workbook.xml" not in names:
+        raise BookError(f"{name}: Excel 통합문서가 아닙니다 (xl/workbook.xml 없음).")
+
+
+def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> its part (e.g. 'xl/worksheets/sheet1.xml')."""
+    try:
+        wb = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    except Exception:
+        return {}
+    targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{NS_PKG_REL}Relationship")}
+    out: dict[str, str] = {}
+    for sheet in wb.iter(f"{NS_MAIN}sheet"):
+        rid = sheet.get(f"{NS_REL}id")
+        if rid in targets:
+            out[sheet.get("name", "")] = part_name("xl/workbook.xml", targets[rid])
+    return out
+
+
+def part_name(base: str, target: str) -> str:
+    """Resolve a relationship target against the folder of its source part."""
+    if target.startswith("/"):
+        return target.lstrip("/")
+    parts: list[str] = []
+    for piece in (PurePosixPath(base).parent / target).parts:
+        if piece == "..":
+            if parts:
+                parts.pop()
+        elif piece != ".":
+            parts.append(piece)
+    return "/".join(parts)
