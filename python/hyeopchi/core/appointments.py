@@ -1,0 +1,267 @@
+"""The monthly appointment report (위·해촉 현황 월별보고): who joined and left which body in M.
+
+Counts are over distinct (위원ID, 조직ID) pairs, with the shared rule of core/membership.py.
+Let a(d) be 1 when the pair is a member on day d (any of its 활동 rows active). Over the days
+d0 = last day of M-1, d1 = first day of M, ..., dn = last day of M:
+
+- 전월말 = a(d0), 당월말 = a(dn);
+- 위촉 = the days d1..dn with a(d-1) = 0 and a(d) = 1 (the pair became a member on a day of M);
+- 해촉 = the days d1..dn with a(d-1) = 1 and a(d) = 0 (it was a member in M, or on d0, and is
+  not on dn: its last day was in d0..dn-1; 종료일 within M, 해촉일 within M).
+
+Every step a(d) - a(d-1) is +1 (a 위촉), -1 (a 해촉) or 0, so the sum telescopes:
+위촉 - 해촉 = a(dn) - a(d0), i.e. 전월말 + 위촉 - 해촉 = 당월말 for each pair, and so for every
+sum of pairs (a body, a 유형, the total). A membership that starts and ends within M is one
++1 and one -1: counted in both 위촉 and 해촉. A change of role without a gap is no step at all.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .membership import active_mask, expected_attendees, memberships_with_dismissal
+from .settings import BODY_TYPES, Settings
+
+PAIR = ["위원ID", "조직ID"]
+QUARTER_MONTHS = (3, 6, 9, 12)
+
+
+def month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def mask_name(name: str) -> str:
+    """홍길동 -> 홍*동, 남궁민수 -> 남**수, 홍길 -> 홍*: first and last syllable kept."""
+    text = name.strip()
+    if len(text) <= 1:
+        return "*" if text else ""
+    if len(text) == 2:
+        return text[0] + "*"
+    return text[0] + "*" * (len(text) - 2) + text[-1]
+
+
+@dataclass
+class BodyCount:
+    body_id: str
+    name: str
+    type: str
+    start: int
+    appointed: int
+    left: int
+    end: int
+    capacity: int | None
+
+    @property
+    def vacancy(self) -> int | None:
+        return None if self.capacity is None else self.capacity - self.end
+
+
+@dataclass
+class TypeCount:
+    type: str
+    bodies: int
+    start: int
+    appointed: int
+    left: int
+    end: int
+    capacity: int | None  # sum over the bodies with a 정원; None when none has one
+    vacancy: int | None  # sum of those bodies' 결원
+
+
+@dataclass
+class Appointment:
+    member_id: str
+    name: str
+    body_id: str
+    body: str
+    role: str
+    start: dt.date
+
+
+@dataclass
+class Departure:
+    member_id: str
+    name: str
+    body_id: str
+    body: str
+    role: str
+    kind: str  # "종료" (활동 종료일) or "해촉" (위원 해촉일)
+    date: dt.date  # 종료일 (last active day) or 해촉일 (first day no longer a member)
+    reason: str
+
+
+@dataclass
+class Activity:
+    member_id: str
+    name: str
+    body_id: str
+    body: str
+    type: str
+    expected: int
+    attended: int
+
+    @property
+    def rate(self) -> Fraction:
+        return Fraction(self.attended, self.expected)
+
+
+@dataclass
+class MonthReport:
+    year: int
+    month: int
+    bodies: list[BodyCount]
+    types: list[TypeCount]
+    appointments: list[Appointment]
+    departures: list[Departure]
+    quarter: tuple[dt.date, dt.date] | None = None
+    activity: list[Activity] = field(default_factory=list)
+
+    @property
+    def day(self) -> dt.date:
+        return month_end(self.year, self.month)
+
+    def total(self) -> TypeCount:
+        caps = [t.capacity for t in self.types if t.capacity is not None]
+        vac = [t.vacancy for t in self.types if t.vacancy is not None]
+        return TypeCount("합계", sum(t.bodies for t in self.types),
+                         *(sum(getattr(t, k) for t in self.types)
+                           for k in ("start", "appointed", "left", "end")),
+                         sum(caps) if caps else None, sum(vac) if vac else None)
+
+
+def _text(value: Any) -> str:
+    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+
+
+def monthly_report(members: pd.DataFrame, bodies: pd.DataFrame, memberships: pd.DataFrame,
+                   year: int, month: int, *, meetings: pd.DataFrame | None = None,
+                   attendance: pd.DataFrame | None = None,
+                   settings: Settings | None = None) -> MonthReport:
+    """The month's counts per body and 유형, the lists, and in quarter-end months the activity."""
+    settings = settings or Settings()
+    first = dt.date(year, month, 1)
+    days = [first - dt.timedelta(days=1)] + [
+        first + dt.timedelta(days=i) for i in range(month_end(year, month).day)]
+    m = memberships_with_dismissal(memberships, members)
+    body_rows = bodies.dropna(subset=["조직ID"]).drop_duplicates("조직ID")
+    m = m[m["조직ID"].isin(set(body_rows["조직ID"]))].reset_index(drop=True)
+
+    # active[i]: which 활동 rows are active on days[i]; pairs[i]: which pairs are.
+    active = pd.DataFrame({i: active_mask(m, pd.Timestamp(d)) for i, d in enumerate(days)})
+    pair_active = pd.concat([m[PAIR], active], axis=1).groupby(PAIR, sort=False).any()
+    steps = pair_active.astype(int).diff(axis=1).drop(columns=0)
+    ups, downs = (steps == 1), (steps == -1)
+    per_pair = pd.DataFrame({
+        "start": pair_active[0].astype(int), "appointed": ups.sum(axis=1),
+        "left": downs.sum(axis=1), "end": pair_active[len(days) - 1].astype(int)})
+    assert (per_pair["start"] + per_pair["appointed"] - per_pair["left"]
+            == per_pair["end"]).all(), "전월말 + 위촉 - 해촉 = 당월말"
+    by_body = per_pair.groupby(level="조직ID").sum()
+
+    counts: list[BodyCount] = []
+    for _, b in body_rows.iterrows():
+        row = by_body.loc[b["조직ID"]] if b["조직ID"] in by_body.index else None
+        cap = b.get("정원")
+        vals = [0, 0, 0, 0] if row is None else [int(row[k]) for k in per_pair.columns]
+        counts.append(BodyCount(str(b["조직ID"]), _text(b["조직명"]), _text(b["유형"]), *vals,
+                                capacity=int(cap) if cap is not None and not pd.isna(cap)
+                                else None))
+    order = {t: i for i, t in enumerate(BODY_TYPES)}
+    counts.sort(key=lambda c: order.get(c.type, len(order)))  # stable: sheet order within a type
+    types = [_type_count(t, [c for c in counts if c.type == t]) for t in BODY_TYPES]
+    for c in [*counts, *types]:
+        assert c.start + c.appointed - c.left == c.end, c
+
+    people = members.dropna(subset=["위원ID"]).drop_duplicates("위원ID").set_index("위원ID")
+    names = {k: _text(v) for k, v in people["성명"].items()}
+    reasons = {k: _text(v) for k, v in people["해촉사유"].items()}
+    body_names = {c.body_id: c.name for c in counts}
+    appointments = _appointments(m, active, pair_active, ups, days, names, body_names)
+    departures = _departures(m, active, pair_active, downs, days, names, body_names, reasons)
+
+    report = MonthReport(year, month, counts, types, appointments, departures)
+    if month in QUARTER_MONTHS and meetings is not None and attendance is not None:
+        q_first = dt.date(year, month - 2, 1)
+        report.quarter = (q_first, report.day)
+        report.activity = quarter_activity(meetings, attendance, memberships, members, bodies,
+                                           q_first, report.day, settings.proxy_counts)
+    return report
+
+
+def _type_count(kind: str, bodies: list[BodyCount]) -> TypeCount:
+    caps = [b.capacity for b in bodies if b.capacity is not None]
+    vac = [b.vacancy for b in bodies if b.vacancy is not None]
+    return TypeCount(kind, len(bodies), *(sum(getattr(b, k) for b in bodies)
+                                          for k in ("start", "appointed", "left", "end")),
+                     sum(caps) if caps else None, sum(vac) if vac else None)  # type: ignore[arg-type]
+
+
+def _first_row(m: pd.DataFrame, active: pd.DataFrame, pair: tuple[str, str], i: int) -> pd.Series:
+    """The pair's row active on days[i] with the highest-ranked role."""
+    rows = m[(m["위원ID"] == pair[0]) & (m["조직ID"] == pair[1]) & active[i]]
+    return rows.sort_values(["역할순위", "시작"], kind="stable").iloc[0]
+
+
+def _steps(flags: pd.DataFrame) -> list[tuple[tuple[str, str], int]]:
+    """(pair, day index) of each True cell of a pairs x days frame."""
+    rows, cols = np.nonzero(flags.to_numpy())
+    return [(tuple(flags.index[r]), int(flags.columns[c])) for r, c in zip(rows, cols, strict=True)]
+
+
+def _appointments(m: pd.DataFrame, active: pd.DataFrame, pair_active: pd.DataFrame,
+                  ups: pd.DataFrame, days: list[dt.date], names: dict[str, str],
+                  body_names: dict[str, str]) -> list[Appointment]:
+    out = []
+    for pair, i in _steps(ups):  # pair became a member on days[i]
+        row = _first_row(m, active, pair, i)
+        out.append(Appointment(pair[0], names.get(pair[0], ""), pair[1],
+                               body_names.get(pair[1], ""), _text(row["역할"]), days[i]))
+    return sorted(out, key=lambda a: (a.start, a.body_id, a.member_id))
+
+
+def _departures(m: pd.DataFrame, active: pd.DataFrame, pair_active: pd.DataFrame,
+                downs: pd.DataFrame, days: list[dt.date], names: dict[str, str],
+                body_names: dict[str, str], reasons: dict[str, str]) -> list[Departure]:
+    out = []
+    for pair, i in _steps(downs):  # the pair is out from days[i] on
+        row = _first_row(m, active, pair, i - 1)
+        dismissed = pd.notna(row["해촉"]) and row["해촉"].date() == days[i]
+        out.append(Departure(
+            pair[0], names.get(pair[0], ""), pair[1], body_names.get(pair[1], ""),
+            _text(row["역할"]), "해촉" if dismissed else "종료",
+            days[i] if dismissed else days[i - 1],
+            reasons.get(pair[0], "") if dismissed else ""))
+    return sorted(out, key=lambda d: (d.date, d.body_id, d.member_id))
+
+
+def quarter_activity(meetings: pd.DataFrame, attendance: pd.DataFrame,
+                     memberships: pd.DataFrame, members: pd.DataFrame, bodies: pd.DataFrame,
+                     first: dt.date, last: dt.date, proxy_counts: bool) -> list[Activity]:
+    """Per (person, body): meetings of the body in [first, last] they were expected at, attended.
+
+    A private tally until core/attendance.py lands (then use its per-member counts).
+    """
+    mt = meetings[meetings["일자"].map(lambda d: d is not None and first <= d <= last)]
+    if mt.empty:
+        return []
+    exp = expected_attendees(mt, memberships, members)[["회의ID", "위원ID", "조직ID"]]
+    ok = {"출석", "대리출석"} if proxy_counts else {"출석"}
+    att = attendance.dropna(subset=["회의ID", "위원ID"]).drop_duplicates(["회의ID", "위원ID"])
+    came = att[att["출석"].isin(ok)][["회의ID", "위원ID"]].assign(출석함=1)
+    exp = exp.merge(came, on=["회의ID", "위원ID"], how="left").fillna({"출석함": 0})
+    tally = exp.groupby(PAIR, sort=False).agg(expected=("회의ID", "size"),
+                                              attended=("출석함", "sum")).reset_index()
+    names = dict(zip(members["위원ID"], members["성명"], strict=True))
+    info = bodies.dropna(subset=["조직ID"]).drop_duplicates("조직ID").set_index("조직ID")
+    order = {t: i for i, t in enumerate(BODY_TYPES)}
+    out = [Activity(r.위원ID, _text(names.get(r.위원ID)), r.조직ID, _text(info.at[r.조직ID, "조직명"]),
+                    _text(info.at[r.조직ID, "유형"]), int(r.expected), int(r.attended))
+           for r in tally.itertuples()]
+    return sorted(out, key=lambda a: (order.get(a.type, 9), a.body_id, a.name, a.member_id))

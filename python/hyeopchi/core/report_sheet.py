@@ -1,0 +1,195 @@
+"""The sheet `위해촉_YYYY-MM`: the monthly appointment report laid out for print, and its job.
+
+No contact detail ever reaches this sheet: only 성명 (masked on request), 조직, 역할, dates
+and 해촉사유 are copied from the input sheets.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from typing import Any
+
+from .appointments import MonthReport, mask_name, monthly_report
+from .jobs import Outcome
+from .settings import Settings, read_settings
+from .sheetspec import DATE, INT, PERCENT_1, Block, Chart, Merge, SheetSpec
+from .tables import Book
+
+REPORT_SHEETS = ("위원", "조직", "활동", "회의", "출석", "설정")
+COUNT_HEADERS = ["전월말", "위촉", "해촉", "당월말", "정원", "결원"]
+WIDTH = 8  # columns A..H: every table fits in them
+CHART_ROWS = 15
+
+
+def sheet_name(year: int, month: int) -> str:
+    return f"위해촉_{year:04d}-{month:02d}"
+
+
+def report_job(book: Book, year: int, month: int, *, mask: bool = False) -> Outcome:
+    book.require("위원", "조직", "활동")
+    quarter = month in (3, 6, 9, 12)
+    if quarter:
+        book.require("회의", "출석")  # the quarter's activity section (contract 1.)
+    settings, _ = read_settings(book)
+    report = monthly_report(
+        book.df("위원"), book.df("조직"), book.df("활동"), year, month,
+        meetings=book.df("회의") if quarter else None,
+        attendance=book.df("출석") if quarter else None, settings=settings)
+    spec = report_spec(report, settings, mask=mask)
+    total = report.total()
+    summary = (f"{year}년 {month}월 위·해촉 현황: 전월말 {total.start}, 위촉 {total.appointed}, "
+               f"해촉 {total.left}, 당월말 {total.end}")
+    return Outcome(report_payload(report, spec.name, mask=mask), [spec], summary)
+
+
+def report_payload(report: MonthReport, sheet: str, *, mask: bool = False) -> dict[str, Any]:
+    name = mask_name if mask else (lambda s: s)
+
+    def counts(t: Any) -> dict[str, Any]:
+        return {"start": t.start, "appointed": t.appointed, "left": t.left, "end": t.end}
+
+    payload: dict[str, Any] = {
+        "sheet": sheet,
+        "month": f"{report.year:04d}-{report.month:02d}",
+        "date": report.day,
+        "summary": {t.type: counts(t) for t in [*report.types, report.total()]},
+        "bodies": [{"id": b.body_id, "name": b.name, "type": b.type, **counts(b),
+                    "capacity": b.capacity, "vacancy": b.vacancy} for b in report.bodies],
+        "appointed": [{"member_id": a.member_id, "name": name(a.name), "body_id": a.body_id,
+                       "role": a.role, "start": a.start} for a in report.appointments],
+        "left": [{"member_id": d.member_id, "name": name(d.name), "body_id": d.body_id,
+                  "role": d.role, "kind": d.kind, "date": d.date, "reason": d.reason}
+                 for d in report.departures],
+    }
+    if report.quarter:
+        payload["quarter"] = {
+            "from": report.quarter[0], "to": report.quarter[1],
+            "members": [{"member_id": a.member_id, "name": name(a.name), "body_id": a.body_id,
+                         "expected": a.expected, "attended": a.attended,
+                         "rate": float(a.rate)} for a in report.activity]}
+    return payload
+
+
+def report_spec(report: MonthReport, settings: Settings, *, mask: bool = False) -> SheetSpec:
+    name = mask_name if mask else (lambda s: s)
+    spec = SheetSpec(name=sheet_name(report.year, report.month))
+    box_first = _approval_box(spec, settings.approval_line)
+    title = f"{report.year}년 {report.month}월 협치 민관위원 위·해촉 현황"
+    spec.merges.append(Merge(0, 0, 2, box_first - 1, title, style="title"))
+    spec.blocks.append(Block(4, 0, [["기관명", settings.org_name, "담당부서",
+                                     settings.department, "기준일", report.day]],
+                             style="label", number_formats={5: DATE}))
+    row = 6
+
+    # 1. per 유형, then the chart of 당월말 seats per 유형
+    spec.blocks.append(Block(row, 0, [["1. 유형별 현황"]], style="subtitle"))
+    types = [*report.types, report.total()]
+    rows = [["유형", "조직 수", *COUNT_HEADERS], *[_count_row(t.type, t.bodies, t) for t in types]]
+    spec.blocks.append(Block(row + 1, 0, rows, header_rows=1, total_rows=1,
+                             number_formats={i: INT for i in range(1, WIDTH)}))
+    first, last = row + 2, row + 1 + len(report.types)
+    spec.charts.append(Chart("column", "유형별 당월말 위원 수", (0, first, last),
+                             [("당월말", 5, first, last)], anchor=(row + len(rows) + 2, 0),
+                             size=(640, 280)))
+    row += 1 + len(rows) + 2 + CHART_ROWS
+
+    # 2. per 조직
+    spec.blocks.append(Block(row, 0, [["2. 조직별 현황"]], style="subtitle"))
+    rows = [["유형", "조직명", *COUNT_HEADERS],
+            *[_count_row(b.type, b.name, b) for b in report.bodies],
+            _count_row("합계", "", report.total())]
+    spec.blocks.append(Block(row + 1, 0, rows, header_rows=1, total_rows=1,
+                             number_formats={i: INT for i in range(2, WIDTH)}))
+    row += 1 + len(rows) + 1
+
+    # 3. appointments, 4. departures
+    spec.blocks.append(Block(row, 0, [[f"3. 위촉 명단 ({len(report.appointments)}건)"]],
+                             style="subtitle"))
+    rows = [["성명", "조직", "역할", "시작일"],
+            *[[name(a.name), a.body, a.role, a.start] for a in report.appointments]]
+    row = _list_block(spec, row + 1, rows, {3: DATE})
+    spec.blocks.append(Block(row, 0, [[f"4. 해촉 명단 ({len(report.departures)}건)"]],
+                             style="subtitle"))
+    rows = [["성명", "조직", "역할", "구분", "종료일/해촉일", "해촉사유"],
+            *[[name(d.name), d.body, d.role, d.kind, d.date, d.reason]
+              for d in report.departures]]
+    row = _list_block(spec, row + 1, rows, {4: DATE})
+
+    # 5. the quarter's activity (March, June, September, December)
+    if report.quarter:
+        q_from, q_to = report.quarter
+        spec.blocks.append(Block(row, 0, [[
+            f"5. 분기 활동 현황 ({q_from:%Y.%m.%d}~{q_to:%Y.%m.%d}, {len(report.activity)}명·조직)"]],
+            style="subtitle"))
+        rows = [["성명", "조직", "유형", "회의 수", "출석", "출석률"],
+                *[[name(a.name), a.body, a.type, a.expected, a.attended, float(a.rate)]
+                  for a in report.activity]]
+        row = _list_block(spec, row + 1, rows, {3: INT, 4: INT, 5: PERCENT_1})
+
+    notes = [
+        "전월말·당월말: 해당 날짜에 활동 중인 위원·조직 수 (한 사람이 여러 조직이면 조직마다 셈).",
+        "위촉: 이달에 활동을 시작한 건수. 해촉: 이달에 활동이 끝난 건수 (활동 종료일 또는 위원 해촉일).",
+        "전월말 + 위촉 - 해촉 = 당월말. 결원 = 정원 - 당월말 (정원이 없는 조직은 빈칸).",
+    ]
+    if report.quarter:
+        notes.append("출석률 = 출석 / 회의 수" + (" (대리출석 포함)." if settings.proxy_counts
+                                             else " (대리출석 제외)."))
+    if mask:
+        notes.append("성명은 가운데 글자를 가렸습니다.")
+    spec.blocks.append(Block(row, 0, [[n] for n in notes], style="note"))
+
+    rows_used, cols_used = spec.extent()
+    spec.col_widths = column_widths(spec)
+    spec.freeze = (5, 0)
+    spec.repeat_rows = (4, 4)  # 기관명·담당부서·기준일 on every printed page
+    spec.print_area = (0, 0, rows_used - 1, cols_used - 1)
+    return spec
+
+
+def _approval_box(spec: SheetSpec, titles: tuple[str, ...]) -> int:
+    """The 결재란 at the top right: a vertical '결재' label, a column per title, empty boxes."""
+    first = max(3, WIDTH - len(titles) - 1)
+    spec.merges.append(Merge(0, first, 2, first, "결재", style="header"))
+    for j, title in enumerate(titles, start=first + 1):
+        spec.blocks.append(Block(0, j, [[title]], style="header"))
+        spec.merges.append(Merge(1, j, 2, j, None, style="box"))
+    return first
+
+
+def _count_row(first: Any, second: Any, c: Any) -> list[Any]:
+    return [first, second, c.start, c.appointed, c.left, c.end, c.capacity, c.vacancy]
+
+
+def _list_block(spec: SheetSpec, row: int, rows: list[list[Any]], formats: dict[int, str]) -> int:
+    if len(rows) == 1:
+        spec.blocks.append(Block(row, 0, [["해당 없음"]], style="note"))
+        return row + 2
+    spec.blocks.append(Block(row, 0, rows, header_rows=1, number_formats=formats))
+    return row + len(rows) + 1
+
+
+def display_width(value: Any) -> int:
+    """Characters a value takes on screen: East Asian wide characters count double."""
+    if value is None:
+        return 0
+    if isinstance(value, dt.date):
+        return 10
+    if isinstance(value, float):
+        return 6
+    if isinstance(value, int):
+        return len(f"{value:,}")
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in str(value))
+
+
+def column_widths(spec: SheetSpec, lo: float = 6, hi: float = 40) -> dict[int, float]:
+    """Widths that fit each column's table cells (titles, notes and merges may overflow)."""
+    widths: dict[int, float] = {}
+    for b in spec.blocks:
+        if b.style in ("title", "subtitle", "note"):
+            continue
+        for r in b.values:
+            for j, v in enumerate(r):
+                widths[b.col + j] = max(widths.get(b.col + j, lo), display_width(v) + 2)
+    return {c: min(hi, w) for c, w in sorted(widths.items())}
+
