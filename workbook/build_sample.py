@@ -16,8 +16,8 @@ How the memberships are built:
    the 주민대상교육 행정 TFT.
 3. The remaining 민간 get the activity counts still missing from the district-wide overlap table.
 4. The open seats are filled Havel-Hakimi style: the person with the most seats still to take
-   goes first, into the bodies with the most room left, never twice into one body and into at
-   most one 분과위원회.
+   goes first, into the bodies with the most room left, never twice into one body, into at
+   most one 분과위원회, and a 분과장 into no more than five of their own 분과's working groups.
 5. Roles in working groups (리더, 전문가, 촉진가, 일반) are labelled afterwards, start dates are
    drawn, meetings and attendance follow, and check_targets() refuses a book that misses any
    figure of the seed.
@@ -411,8 +411,7 @@ def fill_open_seats(people: list[Person], seats: list[Seat],
             open_bodies = [b for b, r in room.items() if r > 0 and b not in joined[person]
                            and b not in keep_out.get(person, ())
                            and not (in_subcommittee and b in subcommittees)]
-            if not open_bodies:
-                raise BuildError(f"no open body left for {person}")
+            require(bool(open_bodies), f"no open body left for {person}")
             body = min(open_bodies, key=lambda b: (-room[b], order[b]))
             room[body] -= 1
             joined[person].add(body)
