@@ -91,6 +91,9 @@ def build_parser() -> argparse.ArgumentParser:
             where.add_argument("--in-place", action="store_true",
                                help="원본에 결과 시트를 기록 (원본은 .bak로 보관)")
         command.add_arguments(p)
+    from .batch import add_parser as add_batch_parser  # many books: its own arguments
+
+    add_batch_parser(sub, month_arg)
     return parser
 
 
@@ -107,6 +110,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
+    if getattr(args, "handler", None) is not None:  # a command over many books (batch)
+        try:
+            code: int = args.handler(args)
+        except BookError as exc:
+            print(f"hyeopchi: {exc}", file=sys.stderr)
+            return EXIT_UNUSABLE
+        return code
     command = COMMANDS[args.command]
     started = time.perf_counter()
     try:

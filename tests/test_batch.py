@@ -1,0 +1,299 @@
+"""`hyeopchi batch`: an archive of good, broken and non-workbook files, processed headless."""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from books import small_book, write_book
+
+from hyeopchi.batch.discover import discover
+from hyeopchi.batch.progress import Progress
+from hyeopchi.batch.summary import exit_code
+from hyeopchi.batch.worker import job_argv
+from hyeopchi.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+@pytest.fixture
+def writers() -> None:
+    """The batch writes through io/writeback and io/render_xlsx."""
+    pytest.importorskip("hyeopchi.io.writeback")
+    pytest.importorskip("hyeopchi.io.render_xlsx")
+
+
+def invalid_book() -> dict[str, list[list[Any]]]:
+    book = small_book()
+    book["위원"][2][0] = "P1"  # duplicate 위원ID: a validation error
+    return book
+
+
+def make_archive(root: Path) -> Path:
+    """Good books (two with the same name in different years), broken ones, non-workbooks."""
+    arch = root / "archive"
+    (arch / "2020").mkdir(parents=True)
+    (arch / "2021").mkdir()
+    write_book(arch / "2020" / "03.xlsx", small_book())
+    write_book(arch / "2021" / "03.xlsx", small_book())
+    write_book(arch / "2021" / "invalid.xlsx", invalid_book())
+    no_roster = small_book()
+    del no_roster["활동"]
+    write_book(arch / "2021" / "no-sheet.xlsx", no_roster)
+    (arch / "corrupt.xlsx").write_bytes(b"PK\x03\x04" + b"\x00garbage" * 50)
+    (arch / "password.xlsx").write_bytes(OLE + b"\x00" * 512)  # encrypted xlsx = OLE file
+    (arch / "old.xls").write_bytes(OLE + b"\x00" * 512)
+    (arch / "text.xlsx").write_text("not a workbook", encoding="utf-8")
+    (arch / "folder.xlsx").mkdir()  # unreadable as a file (tests run as root: no chmod 000)
+    (arch / "dangling.xlsx").symlink_to(arch / "gone.xlsx")
+    (arch / "notes.txt").write_text("회의록", encoding="utf-8")  # not a workbook: ignored
+    (arch / "~$03.xlsx").write_bytes(b"lock")  # Excel's lock file: skipped
+    return arch
+
+
+def hashes(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file() and not p.is_symlink()}
+
+
+def run_batch(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[str, Any]]:
+    code = main(["batch", *argv, "--json"])
+    out = capsys.readouterr().out
+    return code, json.loads(out)
+
+
+def statuses(payload: dict[str, Any], base: Path) -> dict[str, str]:
+    return {str(Path(b["path"]).relative_to(base)): b["status"] for b in payload["books"]}
+
+
+EXPECTED = {
+    "2020/03.xlsx": "ok", "2021/03.xlsx": "ok", "2021/invalid.xlsx": "invalid",
+    "2021/no-sheet.xlsx": "failed", "corrupt.xlsx": "failed", "password.xlsx": "failed",
+    "old.xls": "failed", "text.xlsx": "failed", "folder.xlsx": "failed", "dangling.xlsx": "failed",
+}
+
+
+def test_mixed_archive_gives_per_book_statuses_and_leaves_inputs_unchanged(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], writers: None) -> None:
+    arch = make_archive(tmp_path)
+    before = hashes(arch)
+    out = tmp_path / "out"
+    code, payload = run_batch(capsys, str(arch), "--month", "2021-03", "--out", str(out),
+                              "--jobs", "2")
+    assert statuses(payload, arch) == EXPECTED
+    assert (payload["ok"], payload["invalid"], payload["failed"], payload["ignored"]) == (2, 1, 7, 1)
+    assert code == 2  # some failed
+    assert hashes(arch) == before
+    messages = {Path(b["path"]).name: b["message"] for b in payload["books"]}
+    assert "암호" in messages["password.xlsx"]
+    assert ".xls" in messages["old.xls"]
+    assert "손상" in messages["corrupt.xlsx"]
+    assert "폴더" in messages["folder.xlsx"]
+    assert "'활동' 시트가 없습니다" in messages["no-sheet.xlsx"]
+    assert "없습니다" in messages["dangling.xlsx"]
+    # Copies keep the folder layout, so the two 03.xlsx do not collide; failed books have none.
+    assert sorted(str(p.relative_to(out)) for p in out.rglob("*.xlsx")) == [
+        "2020/03.xlsx", "2021/03.xlsx", "2021/invalid.xlsx", "요약.xlsx"]
+    assert not list(out.glob(".hyeopchi-tmp-*"))
+
+
+def test_invalid_copy_holds_validation_sheet_and_summary_reads_back(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], writers: None) -> None:
+    import openpyxl
+
+    arch = make_archive(tmp_path)
+    out = tmp_path / "out"
+    run_batch(capsys, str(arch), "--month", "2021-03", "--out", str(out), "--jobs", "1")
+    invalid = openpyxl.load_workbook(out / "2021" / "invalid.xlsx", read_only=True)
+    assert "검증결과" in invalid.sheetnames and "위원" in invalid.sheetnames
+    invalid.close()
+    summary = openpyxl.load_workbook(out / "요약.xlsx")
+    ws = summary["요약"]
+    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    header = rows.index(["파일", "상태", "오류 수", "경고 수", "좌석 수", "인원", "수당 합계",
+                         "4-1 점수", "메시지"])
+    body = {r[0]: r for r in rows[header + 1:]}
+    assert len(body) == len(EXPECTED)
+    # The duplicate P1 hides P2: 1 duplicate-id + 3 활동 and 2 출석 rows naming P2 = 6 errors.
+    assert body["2021/invalid.xlsx"][1:4] == ["검증 오류", 6, 0]
+    assert body["2020/03.xlsx"][1:4] == ["정상", 0, 0]
+    assert body["old.xls"][1] == "실패" and ".xls" in body["old.xls"][8]
+
+
+def test_exit_code_is_0_when_all_ok_and_1_when_some_invalid(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], writers: None) -> None:
+    good = write_book(tmp_path / "good.xlsx", small_book())
+    bad = write_book(tmp_path / "bad.xlsx", invalid_book())
+    code, payload = run_batch(capsys, str(good), "--month", "2021-03", "--out", str(tmp_path / "a"))
+    assert (code, payload["ok"], payload["failed"]) == (0, 1, 0)
+    code, payload = run_batch(capsys, str(good), str(bad), "--month", "2021-03",
+                              "--out", str(tmp_path / "b"))
+    assert (code, payload["ok"], payload["invalid"]) == (1, 1, 1)
+
+
+def test_up_to_date_outputs_are_skipped_until_input_changes_or_force(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], writers: None) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    write_book(src / "a.xlsx", small_book())
+    write_book(src / "b.xlsx", small_book())
+    args = (str(src), "--month", "2021-03", "--out", str(tmp_path / "out"), "--jobs", "1")
+    _, first = run_batch(capsys, *args)
+    assert [b["skipped"] for b in first["books"]] == [None, None]
+    _, second = run_batch(capsys, *args)
+    assert [b["skipped"] for b in second["books"]] == [True, True]
+    assert [b["status"] for b in second["books"]] == ["ok", "ok"]
+    later = time.time() + 5
+    os.utime(src / "b.xlsx", (later, later))
+    _, third = run_batch(capsys, *args)
+    assert [b["skipped"] for b in third["books"]] == [True, None]
+    _, forced = run_batch(capsys, *args, "--force")
+    assert [b["skipped"] for b in forced["books"]] == [None, None]
+
+
+def test_other_month_is_not_skipped(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                    writers: None) -> None:
+    write_book(tmp_path / "a.xlsx", small_book())
+    out = str(tmp_path / "out")
+    run_batch(capsys, str(tmp_path / "a.xlsx"), "--month", "2021-03", "--out", out)
+    _, again = run_batch(capsys, str(tmp_path / "a.xlsx"), "--month", "2021-04", "--out", out)
+    assert again["books"][0]["skipped"] is None
+
+
+def test_output_folder_inside_input_folder_is_not_read_as_input(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], writers: None) -> None:
+    write_book(tmp_path / "a.xlsx", small_book())
+    args = (str(tmp_path), "--month", "2021-03", "--out", str(tmp_path / "out"))
+    run_batch(capsys, *args)
+    _, payload = run_batch(capsys, *args, "--force")
+    assert [Path(b["path"]).name for b in payload["books"]] == ["a.xlsx"]
+
+
+def test_in_place_writes_result_sheets_into_the_input_and_summary_into_out(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], writers: None) -> None:
+    import openpyxl
+
+    book = write_book(tmp_path / "a.xlsx", invalid_book())
+    code, _ = run_batch(capsys, str(book), "--month", "2021-03", "--out",
+                              str(tmp_path / "out"), "--in-place")
+    assert code == 1
+    assert "검증결과" in openpyxl.load_workbook(book, read_only=True).sheetnames
+    assert (tmp_path / "out" / "요약.xlsx").exists()
+    assert not (tmp_path / "out" / "a.xlsx").exists()
+
+
+def test_glob_matches_books_and_a_glob_matching_nothing_fails(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], writers: None) -> None:
+    write_book(tmp_path / "2021-03.xlsx", small_book())
+    (tmp_path / "2021-03.pdf").write_bytes(b"%PDF")
+    code, payload = run_batch(capsys, str(tmp_path / "2021-*"), str(tmp_path / "nope-*.xlsx"),
+                              "--month", "2021-03", "--out", str(tmp_path / "out"))
+    assert [(Path(b["path"]).name, b["status"]) for b in payload["books"]] == [
+        ("2021-03.xlsx", "ok"), ("nope-*.xlsx", "failed")]
+    assert payload["ignored"] == 1 and code == 2
+
+
+def test_bad_month_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["batch", str(tmp_path), "--month", "2021-13", "--out", str(tmp_path / "o")])
+    assert exc.value.code == 2
+    assert "YYYY-MM" in capsys.readouterr().err
+
+
+def test_progress_bar_shows_count_current_book_and_eta() -> None:
+    stream = io.StringIO()
+    bar = Progress(4, enabled=True, stream=stream)
+    bar.update(1, "2021/03.xlsx")
+    assert "1/4" in stream.getvalue() and "2021/03.xlsx" in stream.getvalue()
+    assert "남은 시간" in stream.getvalue()
+    quiet = io.StringIO()
+    Progress(4, enabled=False, stream=quiet).update(1, "x")
+    assert quiet.getvalue() == ""
+
+
+def test_progress_is_quiet_when_stderr_is_not_a_terminal(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], writers: None) -> None:
+    write_book(tmp_path / "a.xlsx", small_book())
+    main(["batch", str(tmp_path / "a.xlsx"), "--month", "2021-03", "--out", str(tmp_path / "o")])
+    captured = capsys.readouterr()
+    assert captured.err == ""
+    assert "정상 1개" in captured.out
+
+
+def test_job_arguments_come_from_the_month_and_unknown_required_options_skip_the_job() -> None:
+    p = argparse.ArgumentParser()
+    p.add_argument("--from", dest="start")
+    p.add_argument("--to")
+    p.add_argument("--date")
+    p.add_argument("--month")
+    assert job_argv(p, (2021, 2)) == ["--from", "2021-02-01", "--to", "2021-02-28",
+                                      "--date", "2021-02-28", "--month", "2021-02"]
+    p.add_argument("--secret", required=True)
+    assert job_argv(p, (2021, 2)) is None
+
+
+def test_exit_code_prefers_failed_over_invalid() -> None:
+    assert exit_code([{"status": "ok"}]) == 0
+    assert exit_code([{"status": "ok"}, {"status": "invalid"}]) == 1
+    assert exit_code([{"status": "invalid"}, {"status": "failed"}]) == 2
+
+
+def test_discovery_reports_lookalikes_and_ignores_other_files(tmp_path: Path) -> None:
+    arch = make_archive(tmp_path)
+    found = discover([str(arch)], tmp_path / "out")
+    assert sorted(str(b.rel) for b in found.books) == sorted(EXPECTED)
+    assert found.ignored == 1
+
+
+def test_same_named_books_from_two_arguments_get_distinct_outputs(tmp_path: Path) -> None:
+    for year in ("2020", "2021"):
+        (tmp_path / year).mkdir()
+        write_book(tmp_path / year / "03.xlsx", small_book())
+    found = discover([str(tmp_path / "2020" / "03.xlsx"), str(tmp_path / "2021" / "03.xlsx"),
+                      str(tmp_path / "2021" / "03.xlsx")], tmp_path / "out")
+    assert [str(b.rel) for b in found.books] == ["03.xlsx", "03-2.xlsx"]
+
+
+@pytest.mark.slow
+def test_ctrl_c_leaves_no_half_written_output_and_inputs_unchanged(
+        tmp_path: Path, writers: None) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    first = write_book(src / "book000.xlsx", small_book())
+    data = first.read_bytes()
+    for i in range(1, 120):
+        (src / f"book{i:03d}.xlsx").write_bytes(data)
+    before = hashes(src)
+    out = tmp_path / "out"
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "python")}
+    proc = subprocess.Popen([sys.executable, "-m", "hyeopchi", "batch", str(src), "--month",
+                             "2021-03", "--out", str(out), "--jobs", "2"],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not list(out.glob("book*.xlsx")):
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err.decode()
+    assert "중단" in err.decode() and "Traceback" not in err.decode()
+    written = list(out.glob("book*.xlsx"))
+    assert 0 < len(written) < 120  # interrupted mid-run
+    for path in written:  # every output is complete
+        with zipfile.ZipFile(path) as zf:
+            assert zf.testzip() is None
+    leftovers = [p for p in out.rglob("*") if p.name.startswith(".hyeopchi-tmp-")
+                 or p.name.endswith(".tmp")]
+    assert leftovers == []
+    assert hashes(src) == before
