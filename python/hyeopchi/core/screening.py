@@ -1,0 +1,129 @@
+"""Screening of applicants (심사): mean score per criterion over the judges, total, rank.
+
+Seed (제3기 협치회의 심사항목): 대표성 30, 전문성 30, 자발성 40 points. Means are exact
+Fractions; the rank is "competition" ranking (1, 2, 2, 4) on the exact total. A book whose
+심사 sheet has validation errors is not ranked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from typing import Any
+
+from .issues import ERROR, Issue
+from .jobs import Outcome
+from .schema import sheet_schema
+from .sheetspec import INT, SCORE, Block, SheetSpec
+from .tables import Book
+from .validate import Report, result_sheet, row_rules, unique_ids
+
+CRITERIA = ("대표성", "전문성", "자발성")
+SCREENING_SHEETS = ("심사",)
+RESULT_SHEET = "심사결과"
+
+
+@dataclass(frozen=True)
+class Applicant:
+    id: str
+    name: str
+    judges: int
+    means: dict[str, Fraction]
+    rank: int = 0
+    tied: bool = False
+
+    @property
+    def total(self) -> Fraction:
+        return sum(self.means.values(), Fraction(0))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name,
+                "means": {c: float(self.means[c]) for c in CRITERIA},
+                "total": float(self.total), "rank": self.rank, "tied": self.tied,
+                "judges": self.judges}
+
+
+def screening_errors(book: Book) -> list[Issue]:
+    """The errors of the 심사 sheet: unreadable cells, row rules, a judge scoring twice."""
+    table = book.table("심사")
+    issues = [i for i in book.issues if i.sheet == "심사"]
+    flagged = {(i.sheet, i.row, i.column) for i in issues}
+    issues += row_rules(table, sheet_schema("심사"), flagged)
+    issues += [i for i in unique_ids(book) if i.sheet == "심사"]
+    return sorted((i for i in issues if i.severity == ERROR),
+                  key=lambda i: (i.row or 0, i.cell or ""))
+
+
+def rank_applicants(rows: list[tuple[str, str, dict[str, Any]]]) -> list[Applicant]:
+    """(신청자ID, 성명, scores) per judge's row -> applicants sorted by rank, then ID."""
+    sums: dict[str, dict[str, Fraction]] = {}
+    counts: dict[str, int] = {}
+    names: dict[str, str] = {}
+    for applicant, name, scores in rows:
+        acc = sums.setdefault(applicant, {c: Fraction(0) for c in CRITERIA})
+        for c in CRITERIA:
+            acc[c] += _exact(scores[c])
+        counts[applicant] = counts.get(applicant, 0) + 1
+        if name and applicant not in names:
+            names[applicant] = name
+    unranked = [Applicant(a, names.get(a, ""), counts[a],
+                          {c: sums[a][c] / counts[a] for c in CRITERIA}) for a in sums]
+    totals = [a.total for a in unranked]
+    ranked = []
+    for a in unranked:
+        higher = sum(1 for t in totals if t > a.total)
+        same = sum(1 for t in totals if t == a.total)
+        ranked.append(Applicant(a.id, a.name, a.judges, a.means, higher + 1, same > 1))
+    return sorted(ranked, key=lambda a: (a.rank, a.id))
+
+
+def _exact(value: Any) -> Fraction:
+    """A score as an exact fraction: 25.5 is 51/2, not the binary float."""
+    if isinstance(value, float):
+        return Fraction(repr(value))
+    return Fraction(value)
+
+
+def screen_job(book: Book) -> Outcome:
+    book.require("심사")
+    errors = screening_errors(book)
+    if errors:
+        summary = (f"심사 시트에 오류 {len(errors)}건이 있어 순위를 계산하지 않았습니다."
+                   + "".join(f"\n  {e.message}" for e in errors))
+        return Outcome({"applicants": [], "errors": [e.to_json() for e in errors]},
+                       [result_sheet(Report(errors=errors), book.source)], summary, exit_code=1)
+    df = book.df("심사")
+    rows = [(a, n, dict(zip(CRITERIA, s, strict=True))) for a, n, *s in
+            df[["신청자ID", "성명", *CRITERIA]].itertuples(index=False)]
+    applicants = rank_applicants(rows)
+    tied = sum(1 for a in applicants if a.tied)
+    summary = f"심사 결과: 신청자 {len(applicants)}명" + (f", 동점 {tied}명" if tied else "")
+    return Outcome({"applicants": [a.to_json() for a in applicants], "errors": []},
+                   [screening_sheet(applicants)], summary)
+
+
+def one_decimal(value: Fraction) -> float:
+    """Half-up to one decimal, for display (25.25 -> 25.3)."""
+    exact = Decimal(value.numerator) / Decimal(value.denominator)
+    return float(exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+HEADERS = ["순위", "동점", "신청자ID", "성명", "대표성", "전문성", "자발성", "총점", "심사위원 수"]
+
+
+def screening_sheet(applicants: list[Applicant]) -> SheetSpec:
+    body = [[a.rank, "동점" if a.tied else None, a.id, a.name,
+             *(one_decimal(a.means[c]) for c in CRITERIA), one_decimal(a.total), a.judges]
+            for a in applicants]
+    top = 2
+    blocks = [
+        Block(0, 0, [["협치회의 위원 신청자 심사결과 (대표성 30, 전문성 30, 자발성 40: 심사위원 평균)"]],
+              style="title"),
+        Block(top, 0, [HEADERS, *body], header_rows=1,
+              number_formats={0: INT, 4: SCORE, 5: SCORE, 6: SCORE, 7: SCORE, 8: INT}),
+    ]
+    return SheetSpec(name=RESULT_SHEET, blocks=blocks,
+                     col_widths={0: 6, 1: 6, 2: 12, 3: 10, 4: 8, 5: 8, 6: 8, 7: 8, 8: 10},
+                     freeze=(top + 1, 0), repeat_rows=(top, top), landscape=False,
+                     autofilter=(top, 0, top + len(body), len(HEADERS) - 1) if body else None)
