@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import math
 from dataclasses import dataclass
 from typing import Any
-
-import pandas as pd
 
 from .issues import WARNING, Issue
 from .jobs import Outcome
@@ -106,7 +105,7 @@ def _warning(issue: Issue) -> Issue:
 
 
 def _text(value: Any) -> str | None:
-    if value is None or (isinstance(value, float) and value != value):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
     return str(value)
 

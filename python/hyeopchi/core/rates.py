@@ -7,6 +7,7 @@ key. Used by the allowance job and by the Excel UDF `allowance_for`.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -102,7 +103,7 @@ def _row_key(row: Mapping[str, Any]) -> tuple[Any, ...]:
 
 
 def _hashable(value: Any) -> Any:
-    if value is None or isinstance(value, float) and value != value:  # NaN
+    if value is None or isinstance(value, float) and math.isnan(value):  # NaN
         return None
     if isinstance(value, pd.Timestamp):
         return value.to_pydatetime()
@@ -125,7 +126,7 @@ def _rate(row: Mapping[str, Any], index: int | None) -> Rate | None:
 
 
 def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and value != value) or (
+    return value is None or (isinstance(value, float) and math.isnan(value)) or (
         isinstance(value, str) and not value.strip())
 
 

@@ -1,0 +1,143 @@
+"""Screening (심사): seed section 4, 제3기 협치회의 심사항목 대표성 30, 전문성 30, 자발성 40;
+심사위원회 6명 (행정 2, 외부 4). Mean per criterion over the judges, total of the means,
+competition ranking with ties shown."""
+
+from __future__ import annotations
+
+import json
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import pytest
+from books import small_book, write_book
+
+from hyeopchi.cli import main
+from hyeopchi.core.screening import rank_applicants, screen_job
+from hyeopchi.io.reader import read_book
+
+HEADER = ["신청자ID", "성명", "심사위원", "대표성", "전문성", "자발성"]
+
+
+def scores(rows: list[list[Any]]) -> dict[str, list[list[Any]]]:
+    sheets = small_book()
+    sheets["심사"] = [HEADER, *rows]
+    return sheets
+
+
+def run(tmp_path: Path, rows: list[list[Any]]) -> tuple[dict[str, Any], int]:
+    outcome = screen_job(read_book(write_book(tmp_path / "book.xlsx", scores(rows))))
+    return outcome.payload, outcome.exit_code
+
+
+def judged(applicant: str, name: str, *triples: tuple[float, float, float]) -> list[list[Any]]:
+    return [[applicant, name, f"J{i}", *t] for i, t in enumerate(triples, 1)]
+
+
+def test_means_are_exact_over_judges(tmp_path: Path) -> None:
+    # Three judges: 대표성 (20+25+26)/3 = 71/3, 전문성 (30+20+25)/3 = 25, 자발성 (40+35+36)/3 = 37.
+    payload, code = run(tmp_path, judged("A1", "가", (20, 30, 40), (25, 20, 35), (26, 25, 36)))
+    assert code == 0
+    [a] = payload["applicants"]
+    assert a["means"] == {"대표성": float(Fraction(71, 3)), "전문성": 25.0, "자발성": 37.0}
+    assert a["total"] == float(Fraction(71, 3) + 25 + 37)
+    assert (a["id"], a["name"], a["rank"], a["judges"]) == ("A1", "가", 1, 3)
+
+
+def test_ties_share_rank_competition_style(tmp_path: Path) -> None:
+    rows = (judged("A1", "가", (30, 30, 40), (28, 30, 40))     # total 99
+            + judged("A2", "나", (25, 25, 30), (25, 25, 30))   # total 80
+            + judged("A3", "다", (20, 30, 30), (30, 20, 30))   # total 80 (tied with A2)
+            + judged("A4", "라", (10, 10, 10), (10, 10, 10)))  # total 30
+    payload, _ = run(tmp_path, rows)
+    got = [(a["id"], a["rank"], a["tied"]) for a in payload["applicants"]]
+    assert got == [("A1", 1, False), ("A2", 2, True), ("A3", 2, True), ("A4", 4, False)]
+
+
+def test_tie_decided_on_exact_total_not_rounded() -> None:
+    # 71/3 + 0 + 0 = 23.333... vs 23.3: equal when rounded to one decimal, not tied.
+    ranked = rank_applicants([
+        ("A1", "가", {"대표성": 20, "전문성": 0, "자발성": 0}),
+        ("A1", "가", {"대표성": 25, "전문성": 0, "자발성": 0}),
+        ("A1", "가", {"대표성": 26, "전문성": 0, "자발성": 0}),
+        ("A2", "나", {"대표성": 23.3, "전문성": 0, "자발성": 0}),
+    ])
+    assert [(a.id, a.rank, a.tied) for a in ranked] == [("A1", 1, False), ("A2", 2, False)]
+    assert ranked[1].means["대표성"] == Fraction(233, 10)  # decimal, not the binary float
+
+
+def test_screening_sheet_sorted_by_rank_with_one_decimal(tmp_path: Path) -> None:
+    rows = (judged("A2", "나", (25, 25, 30), (26, 25, 31))
+            + judged("A1", "가", (30, 30, 40), (28, 30, 40)))
+    outcome = screen_job(read_book(write_book(tmp_path / "book.xlsx", scores(rows))))
+    [spec] = outcome.sheets
+    assert spec.name == "심사결과"
+    table = next(b for b in spec.blocks if b.values[0][0] == "순위")
+    assert table.values[0] == ["순위", "동점", "신청자ID", "성명", "대표성", "전문성", "자발성",
+                               "총점", "심사위원 수"]
+    # A1: 29, 30, 40 = 99; A2: 25.5, 25, 30.5 = 81
+    assert table.values[1:] == [[1, None, "A1", "가", 29.0, 30.0, 40.0, 99.0, 2],
+                                [2, None, "A2", "나", 25.5, 25.0, 30.5, 81.0, 2]]
+
+
+def test_screening_sheet_marks_ties(tmp_path: Path) -> None:
+    rows = judged("A1", "가", (20, 20, 20)) + judged("A2", "나", (20, 20, 20))
+    outcome = screen_job(read_book(write_book(tmp_path / "book.xlsx", scores(rows))))
+    table = next(b for b in outcome.sheets[0].blocks if b.values[0][0] == "순위")
+    assert [r[:3] for r in table.values[1:]] == [[1, "동점", "A1"], [1, "동점", "A2"]]
+
+
+def test_means_display_rounds_half_up(tmp_path: Path) -> None:
+    # 대표성 (25 + 25.5) / 2 = 25.25 -> 25.3 (half-up), not 25.2 (half-even).
+    rows = judged("A1", "가", (25, 0, 0), (25.5, 0, 0))
+    outcome = screen_job(read_book(write_book(tmp_path / "book.xlsx", scores(rows))))
+    table = next(b for b in outcome.sheets[0].blocks if b.values[0][0] == "순위")
+    assert table.values[1][4] == 25.3
+    assert outcome.payload["applicants"][0]["means"]["대표성"] == 25.25
+
+
+@pytest.mark.parametrize(("row", "cell"), [
+    pytest.param(["A1", "가", "J1", 31, 20, 20], "D2", id="representativeness-above-30"),
+    pytest.param(["A1", "가", "J1", 20, -1, 20], "E2", id="expertise-below-0"),
+    pytest.param(["A1", "가", "J1", 20, 20, 41], "F2", id="voluntariness-above-40"),
+    pytest.param(["A1", "가", "J1", 20, 20, None], "F2", id="missing-score"),
+    pytest.param(["A1", "가", "J1", 20, "많음", 20], "E2", id="score-not-a-number"),
+])
+def test_screen_refuses_to_rank_when_scores_invalid(tmp_path: Path, row: list[Any],
+                                                    cell: str) -> None:
+    payload, code = run(tmp_path, [row, ["A2", "나", "J1", 10, 10, 10]])
+    assert code == 1
+    assert payload["applicants"] == []
+    assert [(e["sheet"], e["cell"]) for e in payload["errors"]] == [("심사", cell)]
+
+
+def test_screen_refuses_when_judge_scores_twice(tmp_path: Path) -> None:
+    payload, code = run(tmp_path, [["A1", "가", "J1", 10, 10, 10], ["A1", "가", "J1", 20, 20, 20]])
+    assert code == 1
+    assert [(e["code"], e["cell"]) for e in payload["errors"]] == [("duplicate-id", "C3")]
+
+
+def test_screen_cli_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write_book(tmp_path / "book.xlsx",
+                      scores(judged("A1", "가", (30, 30, 40)) + judged("A2", "나", (10, 10, 10))))
+    assert main(["screen", str(path), "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    first = payload["applicants"][0]
+    assert {k: first[k] for k in ("id", "name", "means", "total", "rank")} == {
+        "id": "A1", "name": "가", "means": {"대표성": 30.0, "전문성": 30.0, "자발성": 40.0},
+        "total": 100.0, "rank": 1}
+
+
+def test_screen_cli_errors_print_korean_and_exit_1(tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    path = write_book(tmp_path / "book.xlsx", scores([["A1", "가", "J1", 35, 10, 10]]))
+    assert main(["screen", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "순위를 계산하지 않았습니다" in out and "심사!D2" in out
+
+
+def test_screen_cli_missing_sheet_exit_2(tmp_path: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    path = write_book(tmp_path / "book.xlsx", small_book())
+    assert main(["screen", str(path)]) == 2
+    assert "심사" in capsys.readouterr().err
