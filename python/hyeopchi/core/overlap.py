@@ -1,0 +1,137 @@
+"""중복활동현황: who is active in how many bodies on one day (seed "영역별/중복활동현황").
+
+A seat is a distinct (person, body) pair active on the day (two roles in one body are one
+seat); a person's activity count is their number of seats.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from .jobs import Outcome
+from .membership import active_on
+from .settings import BODY_TYPES
+from .sheetspec import INT, Block, SheetSpec
+from .tables import Book
+
+SHEET = "중복활동현황"
+COUNCIL = "협치회의"
+MIN_COLUMNS = 11  # the seed's table runs 11개 .. 1개
+CLASSES = ("당연직", "위촉직")
+
+
+@dataclass
+class Overlap:
+    day: dt.date
+    seats: pd.DataFrame  # one row per active (위원ID, 조직ID): 성명, 구분, 신분, 조직명, 유형
+    counts: pd.Series  # 위원ID -> activity count
+    top: int  # the largest count shown (at least MIN_COLUMNS)
+
+    @property
+    def by_type(self) -> dict[str, int]:
+        per = self.seats["유형"].value_counts()
+        out = {t: int(per.get(t, 0)) for t in BODY_TYPES}
+        out["합계"] = len(self.seats)
+        return out
+
+    def distribution(self, people: pd.Index | None = None) -> dict[str, int]:
+        counts = self.counts if people is None else self.counts.loc[people]
+        per = counts.value_counts()
+        return {str(n): int(per.get(n, 0)) for n in range(self.top, 0, -1)}
+
+    def council(self) -> dict[str, dict[str, int]]:
+        """Activity counts of the 협치회의 members, split by 구분."""
+        council = self.seats[self.seats["유형"] == COUNCIL].drop_duplicates("위원ID")
+        return {c: self.distribution(pd.Index(council.loc[council["구분"] == c, "위원ID"]))
+                for c in CLASSES}
+
+
+def compute_overlap(book: Book, day: dt.date) -> Overlap:
+    """Seats and activity counts on `day`. Rows naming an unknown person or body are left out
+    (validate reports them)."""
+    book.require("위원", "조직", "활동")
+    members = book.df("위원")
+    bodies = book.df("조직")
+    active = active_on(book.df("활동"), members, day)
+    people = members[["위원ID", "성명", "구분", "신분"]].dropna(subset=["위원ID"]).drop_duplicates(
+        "위원ID")
+    units = bodies[["조직ID", "조직명", "유형"]].dropna(subset=["조직ID"]).drop_duplicates("조직ID")
+    seats = (active[["위원ID", "조직ID", "역할"]]
+             .merge(people, on="위원ID", how="inner")
+             .merge(units, on="조직ID", how="inner"))
+    counts = seats.groupby("위원ID").size()
+    top = max(MIN_COLUMNS, int(counts.max()) if len(counts) else 0)
+    return Overlap(day, seats, counts, top)
+
+
+def overlap_json(o: Overlap) -> dict[str, Any]:
+    return {
+        "date": o.day.isoformat(),
+        "people": len(o.counts),
+        "by_type": o.by_type,
+        "distribution": o.distribution(),
+        "council": o.council(),
+    }
+
+
+def overlap_job(book: Book, day: dt.date) -> Outcome:
+    o = compute_overlap(book, day)
+    payload = overlap_json(o)
+    summary = (f"{day.isoformat()} 기준 총 활동인원 {payload['by_type']['합계']}명 "
+               f"(실 인원 {payload['people']}명)")
+    return Outcome(payload, [overlap_sheet(o, payload)], summary)
+
+
+# ---------------------------------------------------------------------------------------------
+# The result sheet
+
+
+def _label(day: dt.date) -> str:
+    return f"{day.year}.{day.month}.{day.day}. 기준"
+
+
+def person_rows(o: Overlap) -> list[list[Any]]:
+    """위원ID, 성명, 구분, 신분, 활동 수, the bodies (by 유형 then name): count desc, then name."""
+    order = {t: i for i, t in enumerate(BODY_TYPES)}
+    seats = o.seats.assign(순서=o.seats["유형"].map(order)).sort_values(["순서", "조직명"])
+    names = seats.groupby("위원ID")["조직명"].agg(lambda s: ", ".join(str(x) for x in s))
+    first = o.seats.drop_duplicates("위원ID").set_index("위원ID")
+    rows = [[pid, first.at[pid, "성명"], first.at[pid, "구분"], first.at[pid, "신분"],
+             int(n), names[pid]] for pid, n in o.counts.items()]
+    rows.sort(key=lambda r: (-r[4], str(r[1] or ""), str(r[0])))
+    return rows
+
+
+def overlap_sheet(o: Overlap, payload: dict[str, Any]) -> SheetSpec:
+    by_type, dist, council = payload["by_type"], payload["distribution"], payload["council"]
+    label = _label(o.day)
+    counts = [f"{n}개" for n in dist]
+    blocks = [
+        Block(0, 0, [[f"중복활동 현황 (기준일: {o.day.isoformat()})"]], style="title"),
+        Block(1, 0, [[(f"총 활동인원 {by_type['합계']}명 (실 인원 {payload['people']}명) "
+                       f"※ 단위: 명 / {label}")]], style="note"),
+        Block(3, 0, [["○ 영역별 활동현황"]], style="subtitle"),
+        Block(4, 0, [["구분", "총 인원", *BODY_TYPES],
+                     [label, by_type["합계"], *(by_type[t] for t in BODY_TYPES)]],
+              header_rows=1, number_formats={i: INT for i in range(1, 7)}),
+        Block(7, 0, [["○ 중복활동현황"]], style="subtitle"),
+        Block(8, 0, [["구분", "총인원", *counts], [label, payload["people"], *dist.values()]],
+              header_rows=1, number_formats={i: INT for i in range(1, len(dist) + 2)}),
+        Block(11, 0, [[f"○ 협치회의 위원 중복활동 현황 ({label})"]], style="subtitle"),
+        Block(12, 0, [["구분", "총인원", *counts],
+                      *([c, sum(council[c].values()), *council[c].values()] for c in CLASSES)],
+              header_rows=1, number_formats={i: INT for i in range(1, len(dist) + 2)}),
+    ]
+    people = person_rows(o)
+    top = 16
+    blocks.append(Block(top, 0, [["○ 위원별 활동 현황"]], style="subtitle"))
+    blocks.append(Block(top + 1, 0, [["위원ID", "성명", "구분", "신분", "활동 수", "활동 조직"],
+                                     *people], header_rows=1, number_formats={4: INT}))
+    # One width for all: the count columns line up, and 활동 조직 spills over empty cells.
+    widths = {i: 11.0 for i in range(len(dist) + 2)}
+    return SheetSpec(SHEET, blocks, col_widths=widths,
+                     autofilter=(top + 1, 0, top + 1 + len(people), 5))
