@@ -332,3 +332,87 @@ def test_allowance_cli_missing_rates_sheet_exit_2(tmp_path: Path,
 def test_month_without_meetings_pays_nothing(tmp_path: Path) -> None:
     payload = run(tmp_path, book([], []), "2021-03")
     assert (payload["rows"], payload["by_member"], payload["total"]) == ([], {}, 0)
+
+
+# --- golden: the bundled sample book ---------------------------------------------------
+
+SAMPLE = Path(__file__).parent.parent / "workbook" / "sample" / "seodaemun-2021.xlsx"
+
+
+def _day(value: Any) -> dt.date | None:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def sample_paid_counts() -> dict[str, dict[tuple[str, str], int]]:
+    """Per meeting, paid attendances counted straight from the cells with openpyxl (not through
+    hyeopchi): 출석 = 출석, 신분 민간, member of the body that day; keyed by (mode, rate class),
+    rate class 리더·전문가 vs the rest for 워킹그룹."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(SAMPLE, read_only=True)
+
+    def rows(sheet: str) -> list[dict[str, Any]]:
+        it = wb[sheet].iter_rows(values_only=True)
+        header = next(it)
+        return [dict(zip(header, r, strict=False)) for r in it if any(v is not None for v in r)]
+
+    people = {p["위원ID"]: p for p in rows("위원")}
+    meetings = {m["회의ID"]: m for m in rows("회의")}
+    seats = rows("활동")
+    counts: dict[str, dict[tuple[str, str], int]] = {}
+    for a in rows("출석"):
+        meeting = meetings[a["회의ID"]]
+        day, person = _day(meeting["일자"]), people[a["위원ID"]]
+        dismissed = _day(person["해촉일"])
+        roles = {s["역할"] for s in seats
+                 if s["위원ID"] == a["위원ID"] and s["조직ID"] == meeting["조직ID"]
+                 and _day(s["시작일"]) <= day and (s["종료일"] is None or day <= _day(s["종료일"]))}
+        if (a["출석"] != "출석" or person["신분"] != "민간" or not roles
+                or (dismissed is not None and day >= dismissed)):
+            continue
+        key = (a["방식"] or meeting["방식"], "리더·전문가" if roles & {"리더", "전문가"} else "")
+        per = counts.setdefault(a["회의ID"], {})
+        per[key] = per.get(key, 0) + 1
+    wb.close()
+    return counts
+
+
+# Per-attendance amounts worked out by hand from the seed's table (see the module docstring):
+# meeting -> {(mode, class): KRW}. S01-16 is online 19:00-21:10 (130 min >= 2 h) before the
+# change: 35,000 + 15,000. S01-17 is 19:00-20:30 (90 min, no extra) after it: offline 70,000,
+# online 50,000. 분과위원회 10,000 either way from 2021-03; 워킹그룹 리더·전문가 30,000, others
+# 20,000 either way from 2021-03 (no extra for these types).
+SUBCOMMITTEE_RATES = {("오프라인", ""): 10000, ("온라인", ""): 10000}
+WG_RATES = {(mode, cls): 30000 if cls else 20000
+            for mode in ("오프라인", "온라인") for cls in ("", "리더·전문가")}
+HAND_RATES: dict[str, dict[tuple[str, str], int]] = {
+    "S01-16": {("온라인", ""): 50000},
+    "S01-17": {("오프라인", ""): 70000, ("온라인", ""): 50000},
+    **{f"B0{i}-15": SUBCOMMITTEE_RATES for i in range(1, 8)},
+    **{m: WG_RATES for m in ("W01-8", "W03-8", "W12-8", "W19-8")},
+}
+
+
+@pytest.mark.parametrize("month", ["2021-02", "2021-03"])
+def test_sample_totals_match_hand_worked_rates(month: str) -> None:
+    counts = sample_paid_counts()
+    in_month = {m for m in HAND_RATES if m in counts}
+    payload = allowance_job(read_book(SAMPLE), *(int(x) for x in month.split("-"))).payload
+    by_meeting: dict[str, int] = {}
+    for r in payload["rows"]:
+        by_meeting[r["meeting_id"]] = by_meeting.get(r["meeting_id"], 0) + r["amount"]
+    february = {"S01-16"}  # the sample's only 2021-02 meeting; the others are in 2021-03
+    expected = {m: sum(n * HAND_RATES[m][k] for k, n in counts[m].items()) for m in in_month
+                if (m in february) == (month == "2021-02")}
+    assert by_meeting == expected
+    assert payload["total"] == sum(expected.values())
+    assert payload["warnings"] == []
+    # measured on the sample: 2021-02 550,000 (11 x 50,000); 2021-03 2,840,000
+    assert payload["total"] == {"2021-02": 550_000, "2021-03": 2_840_000}[month]
+
+
+def test_sample_february_steering_pays_old_online_rate_with_extra() -> None:
+    counts = sample_paid_counts()["S01-16"]
+    payload = allowance_job(read_book(SAMPLE), 2021, 2).payload
+    assert {r["amount"] for r in payload["rows"]} == {50000}  # 35,000 + 15,000 (130 min)
+    assert len(payload["rows"]) == counts[("온라인", "")]

@@ -141,3 +141,32 @@ def test_screen_cli_missing_sheet_exit_2(tmp_path: Path,
     path = write_book(tmp_path / "book.xlsx", small_book())
     assert main(["screen", str(path)]) == 2
     assert "심사" in capsys.readouterr().err
+
+
+SAMPLE = Path(__file__).parent.parent / "workbook" / "sample" / "seodaemun-2021.xlsx"
+
+
+def test_sample_screening_totals_and_planted_tie() -> None:
+    # Totals recomputed from the cells with openpyxl (not through hyeopchi), exact fractions.
+    import openpyxl
+
+    wb = openpyxl.load_workbook(SAMPLE, read_only=True)
+    it = wb["심사"].iter_rows(values_only=True)
+    header = next(it)
+    sums: dict[str, Fraction] = {}
+    judges: dict[str, int] = {}
+    for values in it:
+        r = dict(zip(header, values, strict=False))
+        if r["신청자ID"] is None:
+            continue
+        sums[r["신청자ID"]] = sums.get(r["신청자ID"], Fraction(0)) + sum(
+            Fraction(r[c]) for c in ("대표성", "전문성", "자발성"))
+        judges[r["신청자ID"]] = judges.get(r["신청자ID"], 0) + 1
+    wb.close()
+    expected = {a: float(sums[a] / judges[a]) for a in sums}
+    outcome = screen_job(read_book(SAMPLE))
+    got = {a["id"]: a["total"] for a in outcome.payload["applicants"]}
+    assert got == expected
+    ranks = [a["rank"] for a in outcome.payload["applicants"]]
+    assert ranks == [1, 2, 3, 3, *range(5, 13)]  # the sample plants one exact tie: A04 = A09
+    assert {a["id"] for a in outcome.payload["applicants"] if a["tied"]} == {"A04", "A09"}
