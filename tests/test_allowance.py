@@ -416,3 +416,11 @@ def test_sample_february_steering_pays_old_online_rate_with_extra() -> None:
     payload = allowance_job(read_book(SAMPLE), 2021, 2).payload
     assert {r["amount"] for r in payload["rows"]} == {50000}  # 35,000 + 15,000 (130 min)
     assert len(payload["rows"]) == counts[("온라인", "")]
+
+
+def test_allowance_for_is_exported_with_the_scalars() -> None:
+    from hyeopchi.core import scalars
+
+    assert "allowance_for" in scalars.__all__
+    assert scalars.allowance_for("분과위원회", "위원", "온라인", 44256, 90, SEED_RATES) == 10000
+    # 44256 is the Excel serial of 2021-03-01 (the change day): the new online rate

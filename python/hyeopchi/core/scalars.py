@@ -17,11 +17,13 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from .rates import allowance_for  # re-exported: 참석수당 for one attendance (see rates.py)
 from .values import parse_date
 
 __all__ = [
     "RateLike",
     "activity_count",
+    "allowance_for",
     "as_fraction",
     "attendance_rate",
     "round_half_up",
