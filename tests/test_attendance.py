@@ -196,3 +196,12 @@ def test_rerunning_attendance_in_place_replaces_the_sheets(tmp_path: Path) -> No
                      "--in-place"]) == 0
     names = openpyxl.load_workbook(path).sheetnames
     assert names.count("출석현황") == 1 and names.count("평가점수") == 1
+
+
+def test_bad_setting_falls_back_to_default_with_a_warning() -> None:
+    sheets = small_book()
+    sheets["설정"] = [["항목", "값"], ["대리출석인정", "아마도"]]
+    out = attendance_job(book_of(sheets), *ALL, "협치회의")
+    assert out.payload["meetings"][0]["groups"]["당연직"]["attended"] == 1  # default Y
+    assert [w["cell"] for w in out.payload["warnings"]] == ["B2"]
+    assert "경고" in out.summary

@@ -140,3 +140,11 @@ def test_rerunning_in_place_replaces_the_sheet(tmp_path: Path) -> None:
         assert main(["overlap", str(path), "--date", "2021-03-01", "--in-place"]) == 0
     names = openpyxl.load_workbook(path).sheetnames
     assert names.count("중복활동현황") == 1 and len(names) == len(small_book()) + 1
+
+
+def test_activity_for_unknown_body_is_left_out_and_said_so() -> None:
+    sheets = small_book()
+    sheets["활동"].append(["P4", "X99", "위원", D(2020, 1, 1), None])
+    out = overlap_job(book_of(sheets), DAY)
+    assert out.payload["by_type"]["합계"] == 6
+    assert "없는 활동 1건" in out.summary

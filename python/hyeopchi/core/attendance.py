@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from .issues import BookError
+from .issues import BookError, Issue
 from .jobs import Outcome
 from .membership import expected_attendees
 from .scalars import attendance_rate, round_half_up, score_band
@@ -77,6 +77,7 @@ class Attendance:
     settings: Settings
     meetings: list[MeetingTally]
     qualitative: dict[str, float | None]
+    warnings: list[Issue]  # 설정 values that could not be used (their defaults were)
 
     def pooled(self, group: str) -> Tally:
         return Tally(sum(m.groups[group].expected for m in self.meetings),
@@ -104,7 +105,7 @@ def compute_attendance(book: Book, start: dt.date, end: dt.date,
     book.require("위원", "조직", "활동", "회의", "출석")
     if start > end:
         raise BookError(f"기간이 올바르지 않습니다: 시작일 {start}이 종료일 {end}보다 늦습니다.")
-    settings, _ = read_settings(book)
+    settings, warnings = read_settings(book)
     types = (body_type,) if body_type else settings.evaluated_types
     members = book.df("위원")
     bodies = book.df("조직")[["조직ID", "조직명", "유형"]].dropna(subset=["조직ID"]).drop_duplicates(
@@ -136,12 +137,14 @@ def compute_attendance(book: Book, start: dt.date, end: dt.date,
             n, k = by_meeting[g].get(m.회의ID, (0, 0))
             groups[g] = Tally(n, k)
         tallies.append(MeetingTally(m.회의ID, m.조직ID, m.조직명, m.유형, m.회차, m.일자, groups))
-    return Attendance(start, end, tuple(types), settings, tallies, _qualitative(book))
+    return Attendance(start, end, tuple(types), settings, tallies, _qualitative(book),
+                      warnings)
 
 
 def _count(expected: pd.DataFrame) -> dict[str, tuple[int, int]]:
     grouped = expected.groupby("회의ID")["참석"].agg(["size", "sum"])
-    return {mid: (int(r["size"]), int(r["sum"])) for mid, r in grouped.iterrows()}
+    return {mid: (int(n), int(k))
+            for mid, n, k in zip(grouped.index, grouped["size"], grouped["sum"], strict=True)}
 
 
 def _qualitative(book: Book) -> dict[str, float | None]:
@@ -179,7 +182,8 @@ def attendance_json(a: Attendance) -> dict[str, Any]:
                       "mean_rate": _float(a.mean_rate(g))}
     return {"from": a.start.isoformat(), "to": a.end.isoformat(), "types": list(a.types),
             "proxy_counts": a.settings.proxy_counts, "meetings": meetings,
-            "summary": summary, "scores": a.scores()}
+            "summary": summary, "scores": a.scores(),
+            "warnings": [w.to_json() for w in a.warnings]}
 
 
 def attendance_job(book: Book, start: dt.date, end: dt.date,
@@ -193,6 +197,8 @@ def attendance_job(book: Book, start: dt.date, end: dt.date,
     summary = (f"{a.start} ~ {a.end} 회의 {len(a.meetings)}건, 참석율 {rate} "
                f"({whole['attended']}/{whole['expected']}), 평가지표 4-1-1 {shown['4-1-1']}점, "
                f"4-1-2 {shown['4-1-2']}점, 합계 {shown['total']}점")
+    for w in a.warnings:
+        summary += f"\n경고: {w.message} (기본값을 사용했습니다)"
     return Outcome(payload, [attendance_sheet(a), score_sheet(a, payload["scores"])], summary)
 
 

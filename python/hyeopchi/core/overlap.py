@@ -30,6 +30,7 @@ class Overlap:
     seats: pd.DataFrame  # one row per active (위원ID, 조직ID): 성명, 구분, 신분, 조직명, 유형
     counts: pd.Series  # 위원ID -> activity count
     top: int  # the largest count shown (at least MIN_COLUMNS)
+    skipped: int = 0  # active 활동 rows naming a person or body not on 위원/조직
 
     @property
     def by_type(self) -> dict[str, int]:
@@ -65,7 +66,7 @@ def compute_overlap(book: Book, day: dt.date) -> Overlap:
              .merge(units, on="조직ID", how="inner"))
     counts = seats.groupby("위원ID").size()
     top = max(MIN_COLUMNS, int(counts.max()) if len(counts) else 0)
-    return Overlap(day, seats, counts, top)
+    return Overlap(day, seats, counts, top, skipped=len(active) - len(seats))
 
 
 def overlap_json(o: Overlap) -> dict[str, Any]:
@@ -83,6 +84,9 @@ def overlap_job(book: Book, day: dt.date) -> Outcome:
     payload = overlap_json(o)
     summary = (f"{day.isoformat()} 기준 총 활동인원 {payload['by_type']['합계']}명 "
                f"(실 인원 {payload['people']}명)")
+    if o.skipped:
+        summary += (f"\n경고: 위원 또는 조직 시트에 없는 활동 {o.skipped}건은 세지 않았습니다 "
+                    "(검증으로 확인하세요).")
     return Outcome(payload, [overlap_sheet(o, payload)], summary)
 
 
