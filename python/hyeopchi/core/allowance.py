@@ -180,7 +180,8 @@ def allowance_sheet(payments: list[Payment], year: int, month: int,
                             header_rows=1, total_rows=1, number_formats={2: INT, 3: KRW}))
     return SheetSpec(
         name=f"수당지급_{year:04d}-{month:02d}", blocks=blocks, merges=merges,
-        col_widths={0: 6, 1: 10, 2: 10, 3: 18, 4: 12, 5: 11, 6: 9, 7: 11, 8: 11, 9: 11, 10: 12},
+        col_widths={0: 6, 1: 10, 2: 10, 3: 18, 4: 12, 5: 12, 6: 10, 7: 12, 8: 12, 9: 12,
+                    10: 13},
         freeze=None, repeat_rows=(top, top), landscape=True, fit_width=True,
     )
 

@@ -109,6 +109,7 @@ def one_decimal(value: Fraction) -> float:
     return float(exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
+NOTE = "점수는 심사위원 평균 (대표성 30, 전문성 30, 자발성 40, 총점 100). 총점이 같으면 같은 순위(동점)."
 HEADERS = ["순위", "동점", "신청자ID", "성명", "대표성", "전문성", "자발성", "총점", "심사위원 수"]
 
 
@@ -118,8 +119,8 @@ def screening_sheet(applicants: list[Applicant]) -> SheetSpec:
             for a in applicants]
     top = 2
     blocks = [
-        Block(0, 0, [["협치회의 위원 신청자 심사결과 (대표성 30, 전문성 30, 자발성 40: 심사위원 평균)"]],
-              style="title"),
+        Block(0, 0, [["협치회의 위원 신청자 심사결과"]], style="title"),
+        Block(1, 0, [[NOTE]], style="note"),
         Block(top, 0, [HEADERS, *body], header_rows=1,
               number_formats={0: INT, 4: SCORE, 5: SCORE, 6: SCORE, 7: SCORE, 8: INT}),
     ]
