@@ -174,7 +174,9 @@ def monthly_report(members: pd.DataFrame, bodies: pd.DataFrame, memberships: pd.
                                 capacity=int(cap) if cap is not None and not pd.isna(cap)
                                 else None))
     order = {t: i for i, t in enumerate(BODY_TYPES)}
-    counts.sort(key=lambda c: order.get(c.type, len(order)))  # stable: sheet order within a type
+    # 유형 outside the contract's list is a validation error: such a body is left out here, so
+    # the per-body rows always add up to the 유형 rows and the total.
+    counts = sorted((c for c in counts if c.type in order), key=lambda c: order[c.type])
     types = [_type_count(t, [c for c in counts if c.type == t]) for t in BODY_TYPES]
     for c in [*counts, *types]:
         assert c.start + c.appointed - c.left == c.end, c
@@ -246,14 +248,16 @@ def quarter_activity(meetings: pd.DataFrame, attendance: pd.DataFrame,
                      first: dt.date, last: dt.date, proxy_counts: bool) -> list[Activity]:
     """Per (person, body): meetings of the body in [first, last] they were expected at, attended.
 
-    A private tally until core/attendance.py lands (then use its per-member counts).
+    core/attendance.py tallies per meeting and group; this per-member tally uses the same rules
+    (to merge there once it offers per-member counts). All 유형 count here, not only 평가대상유형.
     """
     mt = meetings[meetings["일자"].map(lambda d: d is not None and first <= d <= last)]
     if mt.empty:
         return []
     exp = expected_attendees(mt, memberships, members)[["회의ID", "위원ID", "조직ID"]]
     ok = {"출석", "대리출석"} if proxy_counts else {"출석"}
-    att = attendance.dropna(subset=["회의ID", "위원ID"]).drop_duplicates(["회의ID", "위원ID"])
+    # As core/attendance.py: a repeated row, the first one stands (validate flags it).
+    att = attendance[["회의ID", "위원ID", "출석"]].dropna().drop_duplicates(["회의ID", "위원ID"])
     came = att[att["출석"].isin(ok)][["회의ID", "위원ID"]].assign(출석함=1)
     exp = exp.merge(came, on=["회의ID", "위원ID"], how="left").fillna({"출석함": 0})
     tally = exp.groupby(PAIR, sort=False).agg(expected=("회의ID", "size"),

@@ -20,6 +20,7 @@ REPORT_SHEETS = ("위원", "조직", "활동", "회의", "출석", "설정")
 COUNT_HEADERS = ["전월말", "위촉", "해촉", "당월말", "정원", "결원"]
 WIDTH = 8  # columns A..H: every table fits in them
 CHART_ROWS = 15
+SIGN_WIDTH = 10  # a 결재란 column, in characters
 
 
 def sheet_name(year: int, month: int) -> str:
@@ -141,6 +142,8 @@ def report_spec(report: MonthReport, settings: Settings, *, mask: bool = False) 
 
     rows_used, cols_used = spec.extent()
     spec.col_widths = column_widths(spec)
+    for col in range(box_first + 1, box_first + 1 + len(settings.approval_line)):
+        spec.col_widths[col] = max(spec.col_widths.get(col, 0), SIGN_WIDTH)  # room to sign
     spec.freeze = (5, 0)
     spec.repeat_rows = (4, 4)  # 기관명·담당부서·기준일 on every printed page
     spec.print_area = (0, 0, rows_used - 1, cols_used - 1)
