@@ -558,6 +558,61 @@ def test_calc_chain_goes_only_when_it_lists_the_replaced_sheet(tmp_path: Path) -
     assert_package_consistent(replaced)
 
 
+def test_prefixed_book_gets_entries_spelled_with_its_prefix(tmp_path: Path) -> None:
+    path = build_prefixed_book(tmp_path)
+    data = parts(write_sheets(path, [result_spec()], dest=tmp_path / "out.xlsx"))
+    assert b'<x:sheet name="\xea\xb2\x80\xec\xa6\x9d\xea\xb2\xb0\xea\xb3\xbc"' \
+        in data["xl/workbook.xml"]
+    assert b"<x:definedName " in data["xl/workbook.xml"]
+    styles = data["xl/styles.xml"]
+    assert b"<font>" not in styles and b"<x:font><x:sz" in styles
+    assert b"<xf " not in styles
+
+
+def test_conditional_format_styles_are_appended_as_dxfs() -> None:
+    from hyeopchi.io._stylegraft import adapt_sheet, merge_styles, shared_strings
+
+    def styles_of(build: Callable[[xlsxwriter.Workbook], None]) -> dict[str, bytes]:
+        buffer = io.BytesIO()
+        wb = xlsxwriter.Workbook(buffer, {"in_memory": True})
+        build(wb)
+        wb.close()
+        with zipfile.ZipFile(buffer) as z:
+            return {n: z.read(n) for n in z.namelist()}
+
+    def original(wb: xlsxwriter.Workbook) -> None:
+        ws = wb.add_worksheet()
+        ws.conditional_format("A1", {"type": "cell", "criteria": ">", "value": 1,
+                                     "format": wb.add_format({"bold": True})})
+
+    def rendered(wb: xlsxwriter.Workbook) -> None:
+        ws = wb.add_worksheet()
+        ws.write_string("A1", "x", wb.add_format({"italic": True}))
+        ws.conditional_format("A1", {"type": "cell", "criteria": "<", "value": 0,
+                                     "format": wb.add_format({"font_color": "#FF0000"})})
+
+    old, new = styles_of(original), styles_of(rendered)
+    merged, maps = merge_styles(old["xl/styles.xml"], new["xl/styles.xml"])
+    dxfs = SafeET.fromstring(merged).find(f"{MAIN}dxfs")
+    assert dxfs is not None and len(dxfs) == 2 and dxfs.get("count") == "2"
+    assert maps.dxf == {0: 1}
+    sheet = adapt_sheet(new["xl/worksheets/sheet1.xml"], maps,
+                        shared_strings(new["xl/sharedStrings.xml"]))
+    rule = next(SafeET.fromstring(sheet).iter(f"{MAIN}cfRule"))
+    assert rule.get("dxfId") == "1"
+
+
+def test_in_place_write_keeps_the_file_permissions(rich_xlsm: Path) -> None:
+    rich_xlsm.chmod(0o640)
+    write_sheets(rich_xlsm, [result_spec()])
+    assert rich_xlsm.stat().st_mode & 0o777 == 0o640
+
+
+def test_no_specs_copies_the_book_unchanged(rich_xlsm: Path, tmp_path: Path) -> None:
+    dest = write_sheets(rich_xlsm, [], dest=tmp_path / "copy.xlsm")
+    assert parts(dest) == parts(rich_xlsm)
+
+
 # --- sheet names ---------------------------------------------------------------------------
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import errno
 import os
 import secrets
-import shutil
 import stat
 from collections.abc import Callable
 from pathlib import Path
@@ -19,15 +18,18 @@ from hyeopchi.core.issues import BookError
 
 
 def write_atomically(target: Path, write: Callable[[IO[bytes]], object], *,
-                     backup: Path | None = None) -> None:
-    """Write target through write(fh); with backup, first copy target's old bytes there."""
+                     backup: tuple[Path, bytes] | None = None) -> None:
+    """Write target through write(fh); backup=(path, data) first saves data at path.
+
+    The caller must not hold target open: Windows cannot replace an open file.
+    """
     check_writable(target)
     tmp = _temp_path(target)
     try:
         try:
             _write_temp(tmp, write, _mode_for(target))
             if backup is not None:
-                copy_atomically(target, backup)
+                save_atomically(*backup)
             os.replace(tmp, target)
         except BaseException:
             _remove_quietly(tmp)
@@ -37,16 +39,12 @@ def write_atomically(target: Path, write: Callable[[IO[bytes]], object], *,
     _sync_folder(target.parent)
 
 
-def copy_atomically(src: Path, dest: Path) -> None:
-    """dest becomes a byte copy of src, atomically."""
-    def copy(fh: IO[bytes]) -> None:
-        with open(src, "rb") as source:
-            shutil.copyfileobj(source, fh, 1 << 20)
-
-    tmp = _temp_path(dest)
+def save_atomically(path: Path, data: bytes) -> None:
+    """path holds exactly data afterwards, or is as it was."""
+    tmp = _temp_path(path)
     try:
-        _write_temp(tmp, copy, _mode_for(dest))
-        os.replace(tmp, dest)
+        _write_temp(tmp, lambda fh: fh.write(data), _mode_for(path))
+        os.replace(tmp, path)
     except BaseException:
         _remove_quietly(tmp)
         raise

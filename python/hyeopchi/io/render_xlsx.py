@@ -29,6 +29,7 @@ from ._atomic import write_atomically
 
 FONT = "맑은 고딕"
 FONT_SIZE = 10
+HANGUL_CHARSET = 129  # what Excel writes for 맑은 고딕
 DATETIME = "yyyy-mm-dd hh:mm"
 TIME = "hh:mm"
 PAPER_A4 = 9
@@ -38,10 +39,14 @@ WORKBOOK_OPTIONS: dict[str, Any] = {
     "strings_to_formulas": False,
     "strings_to_numbers": False,
     "strings_to_urls": False,
-    "default_format_properties": {"font_name": FONT, "font_size": FONT_SIZE},
+    "default_format_properties": {"font_name": FONT, "font_size": FONT_SIZE,
+                                  "font_charset": HANGUL_CHARSET},
 }
 
-_BASE = {"font_name": FONT, "font_size": FONT_SIZE, "font_scheme": "none", "valign": "vcenter"}
+# Every style names the font itself (no theme scheme, which would let the host book's
+# theme font win once the sheet is grafted into it).
+_BASE = {"font_name": FONT, "font_size": FONT_SIZE, "font_charset": HANGUL_CHARSET,
+         "font_scheme": "none", "valign": "vcenter"}
 STYLE_PROPS: dict[str, dict[str, Any]] = {
     "title": {"bold": True, "font_size": 16},
     "subtitle": {"bold": True, "font_size": 12},

@@ -17,8 +17,7 @@ import os
 import posixpath
 import zipfile
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -87,11 +86,12 @@ def write_sheets(src: Path, specs: Sequence[SheetSpec], *, dest: Path | None = N
     target = src if dest is None else Path(dest)
     in_place = dest is None or _same_file(src, target)
     named = with_safe_names(specs)
+    original = _read_book(src)  # held in memory: Windows cannot replace an open file
     try:
-        with _open_book(src) as book:
-            change = graft(book, _Parts.of_bytes(render_bytes(named))) if named else Graft()
-            write_atomically(target, lambda fh: write_package(fh, book, change),
-                             backup=backup_path(src) if in_place and backup else None)
+        book = _open_book(src, original)
+        change = graft(book, _Parts.of_bytes(render_bytes(named))) if named else Graft()
+        write_atomically(target, lambda fh: write_package(fh, book, change),
+                         backup=(backup_path(src), original) if in_place and backup else None)
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
         raise BookError(f"'{src.name}' 파일이 손상되어 읽을 수 없습니다.") from exc
     return target
@@ -143,23 +143,23 @@ def _scan(data: bytes, name: str) -> Node:
             from exc
 
 
-@contextmanager
-def _open_book(path: Path) -> Iterator[_Parts]:
+def _read_book(path: Path) -> bytes:
     try:
-        with open(path, "rb") as fh:
-            head = fh.read(len(_OLE_MAGIC))
-        zf = zipfile.ZipFile(path)
+        return path.read_bytes()
     except FileNotFoundError as exc:
         raise BookError(f"'{path.name}' 파일을 찾을 수 없습니다.") from exc
+    except OSError as exc:
+        raise BookError(f"'{path.name}' 파일을 열 수 없습니다: {exc.strerror or exc}") from exc
+
+
+def _open_book(path: Path, data: bytes) -> _Parts:
+    try:
+        return _Parts.of_bytes(data)
     except zipfile.BadZipFile as exc:
-        if head == _OLE_MAGIC:
+        if data.startswith(_OLE_MAGIC):
             raise BookError(f"'{path.name}'은(는) 암호가 걸린 파일이거나 예전 형식(.xls)입니다. "
                             "암호를 풀고 .xlsx/.xlsm으로 저장한 뒤 다시 실행하세요.") from exc
         raise BookError(f"'{path.name}'은(는) 엑셀 통합 문서(.xlsx/.xlsm)가 아닙니다.") from exc
-    except OSError as exc:
-        raise BookError(f"'{path.name}' 파일을 열 수 없습니다: {exc.strerror or exc}") from exc
-    with zf:
-        yield _Parts(zf)
 
 
 def _same_file(a: Path, b: Path) -> bool:
