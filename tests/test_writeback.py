@@ -178,7 +178,18 @@ def build_prefixed_book(tmp_path: Path) -> Path:
     return path
 
 
+OFFICE_WORKBOOK = Path(__file__).parent.parent / "workbook" / "hyeopchi.xlsm"
+
+
+def copy_office_workbook(tmp_path: Path) -> Path:
+    """The office .xlsm the project ships (built by workbook/build_xlsm.py)."""
+    if not OFFICE_WORKBOOK.exists():
+        pytest.skip("workbook/hyeopchi.xlsm is not built")
+    return Path(shutil.copy(OFFICE_WORKBOOK, tmp_path / OFFICE_WORKBOOK.name))
+
+
 BUILDERS: dict[str, Callable[[Path], Path]] = {
+    "office-workbook-hyeopchi-xlsm": copy_office_workbook,
     "xlsm-with-vba-and-everything": lambda p: build_rich_book(p, macro=True),
     "xlsx-with-everything": lambda p: build_rich_book(p, macro=False),
     "xlsx-from-openpyxl": build_openpyxl_book,
