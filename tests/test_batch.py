@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import hashlib
 import io
 import json
@@ -297,3 +298,29 @@ def test_ctrl_c_leaves_no_half_written_output_and_inputs_unchanged(
                  or p.name.endswith(".tmp")]
     assert leftovers == []
     assert hashes(src) == before
+
+
+# --- the reader's hot path (core/tables.py: each distinct raw value parsed once) ------------
+
+def test_repeated_bad_value_is_reported_at_every_cell_in_row_order() -> None:
+    from hyeopchi.core.tables import table_from_grid
+
+    grid = [["위원ID", "조직ID", "역할", "시작일", "종료일"],
+            ["P1", "C01", "위원", "2021-13-45", None],
+            ["P2", "C01", "위원", "2021-03-01", None],
+            ["P3", "C01", "위원", "2021-13-45", None]]
+    table, issues = table_from_grid("활동", grid)
+    assert [(i.code, i.cell) for i in issues] == [("invalid-date", "D2"), ("invalid-date", "D4")]
+    assert list(table.df["시작일"]) == [None, dt.date(2021, 3, 1), None]
+
+
+def test_true_and_1_in_one_integer_column_are_parsed_apart() -> None:
+    from hyeopchi.core.tables import table_from_grid
+
+    grid = [["조직ID", "조직명", "유형", "정원"],
+            ["C01", "협치회의", "협치회의", 1],
+            ["C02", "운영", "운영위원회", True],  # a boolean is not an integer, though True == 1
+            ["C03", "분과", "분과위원회", 1.0]]
+    table, issues = table_from_grid("조직", grid)
+    assert list(table.df["정원"]) == [1, None, 1]
+    assert [(i.code, i.cell) for i in issues] == [("invalid-integer", "D3")]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 import pandas as pd
@@ -153,7 +154,10 @@ def _find_header(schema: SheetSchema, grid: Sequence[Sequence[Any]]) -> tuple[in
 
 
 def _blank_row(row: Sequence[Any]) -> bool:
-    return all(is_blank(v) for v in row)
+    for v in row:  # is_blank inlined: this runs once per row of every sheet
+        if v is not None and (type(v) is not str or v.strip()):
+            return False
+    return True
 
 
 def _cell(grid: Sequence[Sequence[Any]], r: int, j: int) -> Any:
@@ -162,35 +166,54 @@ def _cell(grid: Sequence[Sequence[Any]], r: int, j: int) -> Any:
     return None if is_blank(value) else value
 
 
+_INVALID = object()  # marker: the raw value does not parse
+_NUMERIC = (bool, int, float)  # equal across types (True == 1 == 1.0): never share a key
+
+
 def _convert_column(sheet: str, name: str, kind: str, grid: Sequence[Sequence[Any]],
                     body: list[int], j: int, r0: int, c0: int, flags: CellFlags,
                     issues: list[Issue]) -> list[Any]:
+    """Parse one column. Each distinct raw value is parsed once (ids, enums and dates repeat)."""
     parse = PARSERS[kind]
+    rows = [grid[r] for r in body] if len(body) < 2 else list(itemgetter(*body)(grid))
+    try:
+        raws = list(map(itemgetter(j), rows))  # C speed; calamine grids are rectangular
+    except IndexError:
+        raws = [row[j] if j < len(row) else None for row in rows]
+    types = set(map(type, raws))
+    if sum(t in types for t in _NUMERIC) <= 1:
+        parsed = {raw: _parse_cell(parse, raw) for raw in dict.fromkeys(raws)}
+        out = list(map(parsed.__getitem__, raws))
+        invalid = any(v is _INVALID for v in parsed.values())
+    else:  # mixed bool/int/float: parse cell by cell
+        out = [_parse_cell(parse, raw) for raw in raws]
+        invalid = any(v is _INVALID for v in out)
     letter = column_letter(c0 + j)
-    out: list[Any] = []
-    append = out.append
-    for r in body:
-        row = grid[r]
-        raw = row[j] if j < len(row) else None
-        if raw is None or raw == "":
-            flag = flags.get((r0 + r + 1, c0 + j + 1)) if flags else None
-            if flag:
-                issues.append(make_issue(flag[0], sheet, row=r0 + r + 1, column=name,
-                                         cell=f"{letter}{r0 + r + 1}", value=flag[1]))
-            append(None)
-            continue
-        if kind == "text" and type(raw) is str:  # fast path: most cells
-            text = raw.strip()
-            append(text or None)
-            continue
-        if is_blank(raw):
-            append(None)
-            continue
-        try:
-            append(parse(raw))
-        except (ValueError, OverflowError):
-            code = "invalid-" + {"id": "text"}.get(kind, kind)
-            issues.append(make_issue(code, sheet, row=r0 + r + 1, column=name,
-                                     cell=f"{letter}{r0 + r + 1}", value=raw))
-            append(None)
+    found: list[tuple[int, Issue]] = []
+    if invalid:
+        code = "invalid-" + {"id": "text"}.get(kind, kind)
+        for i, value in enumerate(out):
+            if value is _INVALID:
+                row = r0 + body[i] + 1
+                found.append((row, make_issue(code, sheet, row=row, column=name,
+                                              cell=f"{letter}{row}", value=raws[i])))
+                out[i] = None
+    if flags:
+        for i, raw in enumerate(raws):
+            if raw is None or raw == "":
+                row = r0 + body[i] + 1
+                flag = flags.get((row, c0 + j + 1))
+                if flag:
+                    found.append((row, make_issue(flag[0], sheet, row=row, column=name,
+                                                  cell=f"{letter}{row}", value=flag[1])))
+    issues.extend(issue for _, issue in sorted(found, key=lambda f: f[0]))
     return out
+
+
+def _parse_cell(parse: Any, raw: Any) -> Any:
+    if raw is None or is_blank(raw):
+        return None
+    try:
+        return parse(raw)
+    except (ValueError, OverflowError):
+        return _INVALID
