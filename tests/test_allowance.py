@@ -424,3 +424,38 @@ def test_allowance_for_is_exported_with_the_scalars() -> None:
     assert "allowance_for" in scalars.__all__
     assert scalars.allowance_for("분과위원회", "위원", "온라인", 44256, 90, SEED_RATES) == 10000
     # 44256 is the Excel serial of 2021-03-01 (the change day): the new online rate
+
+
+def _with_rates(*rows: list[Any]) -> dict[str, list[list[Any]]]:
+    sheets = book([steering("S-1", D(2021, 3, 10), "오프라인")], [["S-1", "P2", "출석", None, None]])
+    sheets["수당기준"] += [list(r) for r in rows]
+    return sheets
+
+
+@pytest.mark.parametrize(("extra_row", "code", "cell"), [
+    pytest.param([D(2021, 1, 1), None, "운영위원회", None, "오프라인", 80000, 0, None],
+                 "overlapping-rates", "A20", id="overlapping-periods"),
+    pytest.param([D(2019, 1, 1), None, "TFT", None, "오프라인", "칠만원", 0, None],
+                 "invalid-integer", "F20", id="base-not-a-number"),
+    pytest.param([D(2021, 1, 1), D(2020, 1, 1), "TFT", None, "오프라인", 10000, 0, None],
+                 "date-order", "B20", id="end-before-start"),
+])
+def test_allowance_refuses_when_rate_table_has_errors(tmp_path: Path, extra_row: list[Any],
+                                                      code: str, cell: str) -> None:
+    outcome = allowance_job(read_book(write_book(tmp_path / "b.xlsx", _with_rates(extra_row))),
+                            2021, 3)
+    assert outcome.exit_code == 1
+    assert (outcome.payload["rows"], outcome.payload["total"]) == ([], 0)
+    assert [(e["code"], e["cell"]) for e in outcome.payload["errors"]] == [(code, cell)]
+    assert "수당을 계산하지 않았습니다" in outcome.summary
+
+
+def test_unusable_paid_statuses_setting_falls_back_with_warning(tmp_path: Path) -> None:
+    sheets = book([steering("S-1", D(2021, 3, 10), "오프라인")],
+                  [["S-1", "P2", "출석", None, None], ["S-1", "P1", "출석", None, None]],
+                  settings=[["수당지급신분", "민간, 주민"]])
+    outcome = allowance_job(read_book(write_book(tmp_path / "b.xlsx", sheets)), 2021, 3)
+    assert amounts(outcome.payload) == {("S-1", "P2"): 70000}  # default 민간
+    assert [(w["code"], w["cell"]) for w in outcome.payload["warnings"]] == [
+        ("invalid-setting", "B2")]
+    assert "기본값을 사용했습니다" in outcome.summary

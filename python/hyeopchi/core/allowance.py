@@ -14,13 +14,15 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from .issues import WARNING, Issue
+from .issues import ERROR, WARNING, Issue
 from .jobs import Outcome
 from .membership import expected_attendees
 from .rates import RateIndex, allowance_for, minutes_between, rates_from_frame
+from .schema import sheet_schema
 from .settings import Settings, read_settings
 from .sheetspec import DATE, INT, KRW, Block, Merge, SheetSpec
 from .tables import Book
+from .validate import Report, date_order, overlapping_rates, result_sheet, row_rules
 
 ALLOWANCE_SHEETS = ("위원", "조직", "활동", "회의", "출석", "수당기준", "설정")
 
@@ -114,25 +116,48 @@ def _time(value: Any) -> dt.time | None:
     return value if isinstance(value, dt.time) else None
 
 
+def rate_errors(book: Book) -> list[Issue]:
+    """Errors of the 수당기준 sheet: with any of them no amount can be trusted."""
+    table = book.table("수당기준")
+    issues = [i for i in book.issues if i.sheet == "수당기준"]
+    flagged = {(i.sheet, i.row, i.column) for i in issues}
+    issues += row_rules(table, sheet_schema("수당기준"), flagged)
+    issues += [i for i in date_order(book) if i.sheet == "수당기준"]
+    issues += overlapping_rates(book)
+    return sorted((i for i in issues if i.severity == ERROR),
+                  key=lambda i: (i.row or 0, i.cell or ""))
+
+
 def allowance_job(book: Book, year: int, month: int) -> Outcome:
     book.require("위원", "조직", "활동", "회의", "출석", "수당기준")
-    settings, _ = read_settings(book)
+    label = f"{year:04d}-{month:02d}"
+    errors = rate_errors(book)
+    if errors:
+        summary = (f"수당기준 시트에 오류 {len(errors)}건이 있어 수당을 계산하지 않았습니다."
+                   + "".join(f"\n  {e.message}" for e in errors))
+        payload = {"month": label, "rows": [], "by_member": {}, "total": 0,
+                   "errors": [e.to_json() for e in errors], "warnings": []}
+        return Outcome(payload, [result_sheet(Report(errors=errors), book.source)], summary,
+                       exit_code=1)
+    settings, setting_issues = read_settings(book)
     rates = rates_from_frame(book.df("수당기준"))
     payments, warnings = paid_attendances(book, year, month, settings, rates)
     by_member: dict[str, int] = {}
     for p in payments:
         by_member[p.member_id] = by_member.get(p.member_id, 0) + p.amount
     total = sum(by_member.values())
-    label = f"{year:04d}-{month:02d}"
+    fallbacks = [_warning(i) for i in setting_issues]
     payload = {"month": label, "rows": [p.to_json() for p in payments],
                "by_member": by_member, "total": total,
-               "names": {p.member_id: p.name for p in payments},
-               "warnings": [w.to_json() for w in warnings]}
+               "names": {p.member_id: p.name for p in payments}, "errors": [],
+               "warnings": [w.to_json() for w in [*fallbacks, *warnings]]}
     summary = (f"{year}년 {month}월 참석수당: {len(payments)}건, {len(by_member)}명, "
                f"합계 {total:,}원")
     if warnings:
         summary += f" (수당기준 없음 {len(warnings)}건: 0원 처리)"
         summary += "".join(f"\n  {w.message}" for w in warnings)
+    for w in fallbacks:
+        summary += f"\n경고: {w.message} (기본값을 사용했습니다)"
     return Outcome(payload, [allowance_sheet(payments, year, month, settings)], summary)
 
 
