@@ -24,14 +24,16 @@ SAMPLE = Path(__file__).resolve().parents[1] / "workbook" / "sample" / "seodaemu
 
 @pytest.fixture(autouse=True)
 def _remote_engine(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The noncommercial key, for these tests only; xlwings reads it when first imported,
-    so the remote engine is registered here if that import happened without it."""
+    """The noncommercial key, for these tests only. xlwings reads it when first imported,
+    so the remote engines are registered here if that import happened without it."""
     monkeypatch.setenv("XLWINGS_LICENSE_KEY", "noncommercial")
-    if "remote" not in xw.engines.engines_by_name:
-        from xlwings.pro import _xlremote
+    for name in ("remote", "officejs"):
+        if name not in xw.engines.engines_by_name:
+            from xlwings.pro import _xlofficejs, _xlremote
 
-        xw.engines.add(xw.main.Engine(impl=_xlremote.engine))
-        monkeypatch.setattr(xw, "__pro__", True)
+            impl = {"remote": _xlremote, "officejs": _xlofficejs}[name].engine
+            xw.engines.add(xw.main.Engine(impl=impl))
+            monkeypatch.setattr(xw, "__pro__", True)
 
 
 def serial(value: Any) -> Any:
