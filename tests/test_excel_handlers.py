@@ -214,3 +214,161 @@ def test_bad_date_input_names_the_label(value: Any) -> None:
     control = ctl.find_labels([["기준일", value]])
     with pytest.raises(Exception, match="'기준일' 값이 날짜가 아닙니다"):
         control.date(ctl.DAY)
+
+
+# --- every button on the bundled sample (workbook/sample/seodaemun-2021.xlsx) ---------
+
+BUTTON_CASES = [
+    # handler, result sheets, CLI arguments the 실행 sheet's defaults stand for
+    pytest.param("validate", ["검증결과"], [], id="validate"),
+    pytest.param("overlap", ["중복활동현황"], ["--date", "2021-03-01"], id="overlap"),
+    pytest.param("attendance", ["출석현황", "평가점수"], ["--from", "2021-01-01", "--to", "2021-12-31"],
+                 id="attendance"),
+    pytest.param("allowance", ["수당지급_2021-03"], ["--month", "2021-03"], id="allowance"),
+    pytest.param("report", ["위해촉_2021-03"], ["--month", "2021-03"], id="report"),
+    pytest.param("screen", ["심사결과"], [], id="screen"),
+]
+
+
+@pytest.fixture(scope="module")
+def sample_with_control(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if not SAMPLE.exists():
+        pytest.fail(f"bundled sample missing: {SAMPLE}")
+    wb = openpyxl.load_workbook(SAMPLE)
+    ws = wb.create_sheet(ctl.SHEET, 0)
+    for row in layout.control_rows():
+        ws.append(row)
+    path = tmp_path_factory.mktemp("sample") / "seodaemun-2021.xlsx"
+    wb.save(path)
+    return path
+
+
+def _cli_json(path: Path, name: str, options: list[str], tmp_path: Path) -> Any:
+    import contextlib
+    import io
+    import json
+
+    from hyeopchi.cli import main
+
+    out = io.StringIO()
+    extra = ["--out", str(tmp_path / "cli-out.xlsx")] if name == "report" else []
+    with contextlib.redirect_stdout(out):
+        main([name, str(path), "--json", *options, *extra])
+    return json.loads(out.getvalue())
+
+
+@pytest.mark.parametrize(("name", "sheets", "options"), BUTTON_CASES)
+def test_button_on_sample_writes_its_sheets_and_status_like_the_cli(
+        sample_with_control: Path, tmp_path: Path, name: str, sheets: list[str],
+        options: list[str]) -> None:
+    import json
+
+    book = xw.Book(json=payload_from_xlsx(sample_with_control))
+    run = getattr(handlers, name)(book)
+    assert run.ok, run.status
+    added = [a["args"][1] for a in actions(book, "addSheet")]
+    assert added == sheets
+    for sheet in sheets:
+        assert written(book, sheet), sheet
+    status = status_written(book)
+    assert status == run.status and status.startswith(run.outcome.summary.rstrip(". "))
+    assert status.endswith(")") and "초," in status
+    # the same core as the CLI: the button's result is the CLI's JSON for the same options
+    cli = _cli_json(sample_with_control, name, options, tmp_path)
+    assert json.loads(json.dumps(run.outcome.payload, ensure_ascii=False, default=str)) == cli
+
+
+def test_overlap_button_on_sample_reports_the_seeds_figures(sample_with_control: Path) -> None:
+    book = xw.Book(json=payload_from_xlsx(sample_with_control))
+    run = handlers.overlap(book)
+    # seed 중복활동현황 on 2021-03-01: 488 seats held by 281 people
+    assert run.outcome.payload["people"] == 281
+    assert run.outcome.payload["by_type"]["합계"] == 488
+    assert "488" in status_written(book) and "281" in status_written(book)
+
+
+def test_report_chart_is_skipped_and_said_so_in_the_remote_engine(
+        sample_with_control: Path) -> None:
+    # xlwings' VBA client sends no chart list, so the remote engine cannot add charts
+    book = xw.Book(json=payload_from_xlsx(sample_with_control))
+    run = handlers.report(book)
+    assert run.outcome.sheets[0].charts
+    assert "차트 1개는 이 환경에서 그릴 수 없어 생략" in status_written(book)
+
+
+def test_rerun_replaces_the_result_sheet(sample_with_control: Path) -> None:
+    book = xw.Book(json=payload_from_xlsx(sample_with_control))
+    handlers.overlap(book)
+    handlers.overlap(book)
+    assert [s.name for s in book.sheets].count("중복활동현황") == 1
+    assert [a["func"] for a in actions(book) if a["func"] in ("addSheet", "sheetDelete")] == [
+        "addSheet", "sheetDelete", "addSheet"]
+
+
+def test_bad_day_on_control_sheet_becomes_korean_status(tmp_path: Path) -> None:
+    rows = layout.control_rows()
+    rows[2][1] = "3월 1일쯤"  # 기준일
+    path = write_book(tmp_path / "b.xlsx", {"실행": rows, **small_book()})
+    book = xw.Book(json=payload_from_xlsx(path))
+    run = handlers.overlap(book)
+    assert not run.ok
+    assert status_written(book).startswith(
+        "중복활동 현황 실패: '실행' 시트의 '기준일' 값이 날짜가 아닙니다 ('3월 1일쯤')")
+    assert actions(book, "addSheet") == []
+
+
+def test_unknown_body_type_becomes_korean_status(tmp_path: Path) -> None:
+    rows = layout.control_rows()
+    rows[6][1] = "동아리"  # 유형
+    path = write_book(tmp_path / "b.xlsx", {"실행": rows, **small_book()})
+    book = xw.Book(json=payload_from_xlsx(path))
+    run = handlers.attendance(book)
+    assert not run.ok and "'실행' 시트의 입력값이 올바르지 않습니다" in status_written(book)
+
+
+def test_renderer_writes_formats_merges_and_widths(tmp_path: Path) -> None:
+    from hyeopchi.core.sheetspec import KRW, Block, Merge, SheetSpec
+    from hyeopchi.excel.render import render
+
+    book = open_book(tmp_path, small_book())
+    spec = SheetSpec("결과", blocks=[
+        Block(0, 0, [["제목"]], style="title"),
+        Block(2, 1, [["이름", "금액"], ["가", 1000], ["합계", 1000]], header_rows=1, total_rows=1,
+              number_formats={1: KRW})],
+        merges=[Merge(0, 0, 0, 3, "제목")], col_widths={1: 12.5})
+    render(book, spec)
+    pos = sheet_index(book, "결과")
+    mine = [a for a in actions(book) if a["sheet_position"] == pos]
+    values = [(a["start_row"], a["start_column"], a["values"]) for a in mine
+              if a["func"] == "setValues"]
+    assert (2, 1, [["이름", "금액"], ["가", 1000], ["합계", 1000]]) in values
+    fmt = [a for a in mine if a["func"] == "setNumberFormat"]
+    assert [(a["args"][0], a["start_row"], a["start_column"], a["row_count"]) for a in fmt] == [
+        (KRW, 3, 2, 2)]
+    bold = [(a["start_row"], a["row_count"]) for a in mine
+            if a["func"] == "setFontProperty" and a["args"] == ["bold", True]]
+    assert (2, 1) in bold and (4, 1) in bold  # header row and total row
+    assert any(a["func"] == "rangeMerge" and a["column_count"] == 4 for a in mine)
+    assert any(a["func"] == "setColumnWidth" and a["args"] == [12.5] and a["start_column"] == 1
+               for a in mine)
+
+
+def test_validate_on_sample_marks_planted_faults(sample_with_control: Path, tmp_path: Path) -> None:
+    wb = openpyxl.load_workbook(sample_with_control)
+    members = {c.value: c.column_letter for c in wb["위원"][1]}
+    spans = {c.value: c.column_letter for c in wb["활동"][1]}
+    wb["위원"][f"{members['구분']}10"] = "임명직"            # not 당연직/위촉직
+    wb["활동"][f"{spans['시작일']}20"] = "2021-02-30"         # no such day
+    wb["활동"][f"{spans['조직ID']}30"] = "NOPE"               # unknown body
+    path = tmp_path / "planted.xlsx"
+    wb.save(path)
+    book = xw.Book(json=payload_from_xlsx(path))
+    run = handlers.validate(book)
+    assert not run.ok
+    red = {(a["sheet_position"], a["start_row"], a["start_column"])
+           for a in actions(book, "setRangeColor") if a["args"][0] == "#ffc7ce"}
+    col = openpyxl.utils.column_index_from_string
+    assert red == {(sheet_index(book, "위원"), 9, col(members["구분"]) - 1),
+                   (sheet_index(book, "활동"), 19, col(spans["시작일"]) - 1),
+                   (sheet_index(book, "활동"), 29, col(spans["조직ID"]) - 1)}
+    assert "오류 3건" in status_written(book)

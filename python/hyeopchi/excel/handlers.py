@@ -123,7 +123,8 @@ def _execute(name: str, book: Any, control: ctl.Control, needs: Sequence[str],
         parts.append(f"결과 시트: {', '.join(written)}")
     if skipped:
         parts.append(f"차트 {len(skipped)}개는 이 환경에서 그릴 수 없어 생략")
-    return Run(name, ". ".join(p for p in parts if p), ok=outcome.exit_code == 0,
+    text = ". ".join(p.rstrip(". ") for p in parts if p) + "."
+    return Run(name, text, ok=outcome.exit_code == 0,
                outcome=outcome, sheets=written)
 
 
@@ -145,7 +146,8 @@ def _arguments(command: Any, control: ctl.Control, needs: Sequence[str],
         if text and text not in ("전체", "모두"):
             argv += [OPTIONS[label], text]
     args = parser.parse_args(argv)
-    args.book, args.json, args.out, args.in_place = "", False, None, False
+    # The handler writes into the open book: for the command that is an in-place run.
+    args.book, args.json, args.out, args.in_place = "", False, None, command.writes
     return args
 
 
