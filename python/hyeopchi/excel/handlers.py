@@ -8,6 +8,7 @@ exception reaches Excel.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import time
 from collections.abc import Sequence
@@ -96,8 +97,8 @@ def run_command(name: str, book: Any, needs: Sequence[str],
 
 def _execute(name: str, book: Any, control: ctl.Control, needs: Sequence[str],
              optional: Sequence[str]) -> Run:
-    from ..cli import COMMANDS
     from .. import commands  # noqa: F401  (registers the commands)
+    from ..cli import COMMANDS
 
     command = COMMANDS.get(name)
     if command is None:
@@ -160,7 +161,7 @@ def _option_text(control: ctl.Control, label: str) -> str:
 
 def write_status(book: Any, control: ctl.Control, sheet: Any, text: str) -> None:
     """Write `text` right of the 상태 label (made at the top of 실행 when absent)."""
-    try:
+    with contextlib.suppress(Exception):  # the status is best effort, never a dialog
         if sheet is None:
             sheet = book.sheets.add(ctl.SHEET, before=book.sheets[0])
         if ctl.STATUS in control.cells:
@@ -168,8 +169,6 @@ def write_status(book: Any, control: ctl.Control, sheet: Any, text: str) -> None
             sheet.range((r + 1, c + 1)).value = text
         else:
             sheet.range("A1").value = [[ctl.STATUS, text]]
-    except Exception:  # noqa: BLE001 - the status is best effort, never a dialog
-        pass
 
 
 def _caller() -> Any:

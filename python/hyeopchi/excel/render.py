@@ -87,7 +87,7 @@ def _chart(sheet: Any, chart: Chart) -> bool:
     kinds = {"column": "column_clustered", "bar": "bar_clustered", "pie": "pie"}
     col, first, last = chart.categories
     cols = [col, *(s[1] for s in chart.series)]
-    rows = [first, *(s[2] for s in chart.series), *(s[3] for s in chart.series)]
+    rows = [first, last, *(s[2] for s in chart.series), *(s[3] for s in chart.series)]
     try:
         anchor = sheet.range((chart.anchor[0] + 1, chart.anchor[1] + 1))
         obj = sheet.charts.add(anchor.left, anchor.top, chart.size[0] * 0.75,

@@ -66,7 +66,6 @@ def HYEOPCHI_ATTENDANCE_RATE(attended: Any, expected: Any) -> Any:
 @xw.arg("bodies", ndim=2, doc="조직 표 (머리글 포함)")
 @xw.arg("memberships", ndim=2, doc="활동 표 (머리글 포함)")
 @xw.arg("day", doc="기준일")
-@xw.ret(expand="table")
 def HYEOPCHI_OVERLAP(members: Any, bodies: Any, memberships: Any, day: Any) -> Any:
     """기준일의 중복활동 분포: [활동 수, 인원] 표 (동적 배열로 펼쳐짐)."""
     return common.overlap_distribution(members, bodies, memberships, day)

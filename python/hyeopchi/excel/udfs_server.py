@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-from xlwings.server import arg, func, ret
+from xlwings.server import arg, func
 
 from . import udf_common as common
 
@@ -60,7 +60,6 @@ def attendance_rate(attended: Any, expected: Any) -> Any:
 @arg("members", ndim=2, doc="위원 표 (머리글 포함)")
 @arg("bodies", ndim=2, doc="조직 표 (머리글 포함)")
 @arg("memberships", ndim=2, doc="활동 표 (머리글 포함)")
-@ret(expand="table")
 def overlap(members: Any, bodies: Any, memberships: Any, day: Any) -> Any:
     """기준일의 중복활동 분포: [활동 수, 인원] 표 (동적 배열로 펼쳐짐)."""
     return common.overlap_distribution(members, bodies, memberships, day)
