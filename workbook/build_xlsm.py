@@ -30,12 +30,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "python"))
 
-import xlsxwriter  # noqa: E402
+import xlsxwriter
 
-from hyeopchi.core.schema import SHEET_FILES, sheet_schema  # noqa: E402
-from hyeopchi.core.settings import BODY_TYPES  # noqa: E402
-from hyeopchi.excel import control as ctl  # noqa: E402
-from hyeopchi.excel import layout  # noqa: E402
+from hyeopchi.core.schema import SHEET_FILES, sheet_schema
+from hyeopchi.core.settings import BODY_TYPES
+from hyeopchi.excel import control as ctl
+from hyeopchi.excel import layout
 
 VBA_DIR = ROOT / "workbook" / "vba"
 OUT = ROOT / "workbook" / "hyeopchi.xlsm"
@@ -153,9 +153,9 @@ def _vba_project_here(sheet_count: int) -> bytes:
     from ms_ovba.Models.Entities.reference_registered import ReferenceRegistered
     from ms_ovba.Models.Entities.std_module import StdModule
     from ms_ovba.Models.Fields.libid_reference import LibidReference
+    from ms_ovba.vbaProject import VbaProject
     from ms_ovba.Views import dirStream
     from ms_ovba.Views.project_ole_file import ProjectOleFile
-    from ms_ovba.vbaProject import VbaProject
     from ms_ovba_crypto import ms_ovba_crypto as crypto
 
     class _Compressor:
