@@ -152,16 +152,16 @@ def test_up_to_date_outputs_are_skipped_until_input_changes_or_force(
     write_book(src / "b.xlsx", small_book())
     args = (str(src), "--month", "2021-03", "--out", str(tmp_path / "out"), "--jobs", "1")
     _, first = run_batch(capsys, *args)
-    assert [b["skipped"] for b in first["books"]] == [None, None]
+    assert [b["skipped"] for b in first["books"]] == [False, False]
     _, second = run_batch(capsys, *args)
     assert [b["skipped"] for b in second["books"]] == [True, True]
     assert [b["status"] for b in second["books"]] == ["ok", "ok"]
     later = time.time() + 5
     os.utime(src / "b.xlsx", (later, later))
     _, third = run_batch(capsys, *args)
-    assert [b["skipped"] for b in third["books"]] == [True, None]
+    assert [b["skipped"] for b in third["books"]] == [True, False]
     _, forced = run_batch(capsys, *args, "--force")
-    assert [b["skipped"] for b in forced["books"]] == [None, None]
+    assert [b["skipped"] for b in forced["books"]] == [False, False]
 
 
 def test_other_month_is_not_skipped(tmp_path: Path, capsys: pytest.CaptureFixture[str],
@@ -170,7 +170,7 @@ def test_other_month_is_not_skipped(tmp_path: Path, capsys: pytest.CaptureFixtur
     out = str(tmp_path / "out")
     run_batch(capsys, str(tmp_path / "a.xlsx"), "--month", "2021-03", "--out", out)
     _, again = run_batch(capsys, str(tmp_path / "a.xlsx"), "--month", "2021-04", "--out", out)
-    assert again["books"][0]["skipped"] is None
+    assert again["books"][0]["skipped"] is False
 
 
 def test_output_folder_inside_input_folder_is_not_read_as_input(

@@ -25,8 +25,9 @@ def exit_code(results: Sequence[dict[str, Any]]) -> int:
 
 def to_json(results: Sequence[dict[str, Any]], ignored: int = 0) -> dict[str, Any]:
     c = counts(results)
-    books = [{k: r.get(k) for k in ("path", "status", "message", "output", "errors", "warnings",
-                                    "seats", "people", "allowance", "score", "jobs", "skipped")}
+    books = [{**{k: r.get(k) for k in ("path", "status", "message", "output", "errors",
+                                       "warnings", "seats", "people", "allowance", "score",
+                                       "jobs")}, "skipped": bool(r.get("skipped"))}
              for r in results]
     return {"books": books, "ok": c[OK], "invalid": c[INVALID], "failed": c[FAILED],
             "ignored": ignored}
