@@ -136,6 +136,19 @@ def test_validate_result_sheet_lists_each_fault_with_its_cell(tmp_path: Path) ->
     assert cells == {("위원", "C3"), ("활동", "D4")}
 
 
+def test_validate_links_each_fault_to_its_cell_with_the_message(tmp_path: Path) -> None:
+    # notes need Office.js; with the VBA client the result sheet's links carry the messages
+    book = open_book(tmp_path, planted())
+    handlers.validate(book)
+    links = [a for a in actions(book, "addHyperlink")
+             if a["sheet_position"] == sheet_index(book, "검증결과")]
+    assert {a["args"][0] for a in links} == {"#'위원'!C3", "#'활동'!D4", "#'출석'!B4"}
+    tips = {a["args"][0]: a["args"][2] for a in links}
+    assert tips["#'위원'!C3"].startswith("위원!C3: '구분' 값 '위촉'")
+    assert all(a["start_column"] == 2 and a["start_row"] >= 4 for a in links)
+    assert "셀 링크" in status_written(book)
+
+
 def test_validate_clean_book_marks_nothing(tmp_path: Path) -> None:
     book = open_book(tmp_path, small_book())
     run = handlers.validate(book)
@@ -167,6 +180,20 @@ def test_validate_adds_notes_where_the_client_supports_them(tmp_path: Path) -> N
     assert {a["args"][0] for a in notes} == {"$C$3", "$D$4", "$B$4"}
     assert all("[hyeopchi]" in a["args"][1] for a in notes)
     assert "메모를 달 수 없어" not in status_written(book)
+
+
+def test_validate_rerun_deletes_its_old_notes_office_js(tmp_path: Path) -> None:
+    old = [["검증결과"], [None], [None], ["구분", "시트", "셀", "행", "열", "코드", "내용", "값"],
+           ["오류", "조직", "B3", 3, "조직명", "required-value", "x", None]]
+    path = write_book(tmp_path / "b.xlsx", {"실행": layout.control_rows(), **small_book(),
+                                             "검증결과": old})
+    payload = payload_from_xlsx(path, client="Office.js")
+    next(s for s in payload["sheets"] if s["name"] == "조직")["notes"] = [{"address": "$B$3"}]
+    book = xw.Book(json=payload)
+    handlers.validate(book)
+    deleted = actions(book, "deleteNote")
+    assert [(a["sheet_position"], a["args"][0]) for a in deleted] == [
+        (sheet_index(book, "조직"), "$B$3")]
 
 
 def test_missing_sheet_becomes_korean_status_not_exception(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ from ..core.issues import BookError
 from ..core.jobs import Outcome
 from . import control as ctl
 from .grid import read_open_book
-from .marks import clear_marks, mark_issues, previous_marks
+from .marks import clear_marks, link_faults, mark_issues, previous_marks
 from .render import render
 
 # control-sheet label -> CLI option of the same meaning (contract section 3)
@@ -109,9 +109,11 @@ def _execute(name: str, book: Any, control: ctl.Control, needs: Sequence[str],
     outcome = command.run(data, args)
     written, skipped = [], []
     for spec in outcome.sheets:
-        _, missed = render(book, spec)
+        sheet, missed = render(book, spec)
         written.append(spec.name)
         skipped += missed
+        if name == "validate":
+            link_faults(sheet, spec)
     parts = [outcome.summary]
     if name == "validate":
         clear_marks(book, before)
@@ -119,7 +121,7 @@ def _execute(name: str, book: Any, control: ctl.Control, needs: Sequence[str],
         marked, noted = mark_issues(book, issues)
         if marked:
             parts.append(f"표시한 셀 {marked}개" + ("" if noted else
-                         " (이 환경에서는 메모를 달 수 없어 내용은 검증결과 시트에 있습니다)"))
+                         " (이 환경에서는 메모를 달 수 없어 내용은 검증결과 시트의 셀 링크에 있습니다)"))
     if written:
         parts.append(f"결과 시트: {', '.join(written)}")
     if skipped:

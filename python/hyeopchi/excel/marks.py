@@ -16,6 +16,7 @@ from ..core.values import header_key
 ERROR_FILL = (255, 199, 206)
 WARNING_FILL = (255, 235, 156)
 MAX_MARKS = 2000  # beyond this the 검증결과 sheet is the list; marking would be slow
+NOTE_TAG = "[hyeopchi]"  # starts every note hyeopchi writes
 
 
 def previous_marks(book: Any, result_sheet: str) -> list[tuple[str, str]]:
@@ -41,10 +42,19 @@ def clear_marks(book: Any, cells: list[tuple[str, str]]) -> None:
         rng.color = None
         try:
             note = rng.note
-            if note is not None:
+            if note is not None and _ours(note):
                 note.delete()
         except (NotImplementedError, AttributeError):
             pass
+
+
+def _ours(note: Any) -> bool:
+    """Whether a note was written by hyeopchi (unknown text counts as ours: we only look at
+    cells we marked, and never write over someone else's note)."""
+    try:
+        return str(note.text).startswith(NOTE_TAG)
+    except NotImplementedError:
+        return True
 
 
 def mark_issues(book: Any, issues: list[dict[str, Any]]) -> tuple[int, bool]:
@@ -62,15 +72,46 @@ def mark_issues(book: Any, issues: list[dict[str, Any]]) -> tuple[int, bool]:
         rng.color = ERROR_FILL if is_error else WARNING_FILL
         marked += 1
         if notes_ok:
-            notes_ok = _note(rng, "\n".join(f"[hyeopchi] {i['message']}" for i in found))
+            notes_ok = _note(rng, "\n".join(f"{NOTE_TAG} {i['message']}" for i in found))
     return marked, notes_ok
 
 
 def _note(rng: Any, text: str) -> bool:
     try:
-        if rng.note is not None:
-            rng.note.delete()
+        note = rng.note
+        if note is not None:
+            if not _ours(note):
+                return True  # the staff's own note stays; the message is in 검증결과
+            note.delete()
         rng.add_note(text)
     except (NotImplementedError, AttributeError):
         return False
     return True
+
+
+def link_faults(sheet: Any, spec: Any, limit: int = MAX_MARKS) -> int:
+    """In the result sheet, make each fault's 셀 a link to that cell, its message the tip.
+
+    Works in every engine (xlwings' remote engine with the VBA client included, where
+    notes cannot be added), so each message is one click away from its cell.
+    """
+    linked = 0
+    for block in spec.blocks:
+        if not block.header_rows or not block.values:
+            continue
+        head = [header_key(v) if isinstance(v, str) else "" for v in block.values[0]]
+        if not {"시트", "셀"} <= set(head):
+            continue
+        js, jc = head.index("시트"), head.index("셀")
+        jm = head.index("내용") if "내용" in head else None
+        for k, row in enumerate(block.values[block.header_rows:][:limit]):
+            if not (len(row) > max(js, jc) and row[js] and row[jc]):
+                continue
+            tip = str(row[jm])[:250] if jm is not None and jm < len(row) else None
+            target = sheet.range((block.row + block.header_rows + k + 1, block.col + jc + 1))
+            try:
+                target.add_hyperlink(f"#'{row[js]}'!{row[jc]}", str(row[jc]), tip)
+            except (NotImplementedError, AttributeError):
+                return linked
+            linked += 1
+    return linked
