@@ -447,6 +447,16 @@ def test_new_sheet_has_charts_with_their_own_parts(rich_xlsm: Path, tmp_path: Pa
     assert "검증결과".encode() in after[charts[0]]
 
 
+def test_chart_labels_show_the_value_only(rich_xlsm: Path, tmp_path: Path) -> None:
+    # Readers that take a missing flag as "on" (LibreOffice) must not add category/series names.
+    after = parts(write_sheets(rich_xlsm, [result_spec()], dest=tmp_path / "out.xlsm"))
+    (drawing,) = rel_targets(after, sheet_part(after, "검증결과")).values()
+    for chart in rel_targets(after, drawing).values():
+        xml = after[chart]
+        assert b'<c:showVal val="1"/>' in xml
+        assert b'<c:showCatName val="0"/>' in xml and b'<c:showSerName val="0"/>' in xml
+
+
 def test_new_sheet_strings_are_inline_and_shared_strings_untouched(rich_xlsm: Path,
                                                                    tmp_path: Path) -> None:
     before = parts(rich_xlsm)

@@ -12,6 +12,7 @@ import datetime as dt
 import io
 import math
 import numbers
+import zipfile
 from collections.abc import Sequence
 from dataclasses import replace
 from decimal import Decimal
@@ -144,7 +145,29 @@ def render_bytes(specs: Sequence[SheetSpec]) -> bytes:
     for spec in specs:
         render_sheet(workbook, spec, formats)
     workbook.close()
-    return buffer.getvalue()
+    return _explicit_label_flags(buffer.getvalue())
+
+
+# XlsxWriter writes only the label flags that are on; LibreOffice reads a missing flag as on
+# and labels each bar "category; series; value". Spell out the ones that are off.
+_VALUE_ONLY = (b"<c:showLegendKey val=\"0\"/><c:showVal val=\"1\"/>"
+               b"<c:showCatName val=\"0\"/><c:showSerName val=\"0\"/>"
+               b"<c:showPercent val=\"0\"/><c:showBubbleSize val=\"0\"/></c:dLbls>")
+
+
+def _explicit_label_flags(data: bytes) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(data))
+    charts = [n for n in source.namelist() if n.startswith("xl/charts/chart")]
+    if not charts:
+        return data
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            part = source.read(info.filename)
+            if info.filename in charts:
+                part = part.replace(b"<c:showVal val=\"1\"/></c:dLbls>", _VALUE_ONLY)
+            target.writestr(info, part)
+    return out.getvalue()
 
 
 def write_workbook(path: str | Path, specs: Sequence[SheetSpec]) -> Path:
