@@ -44,7 +44,7 @@ def child(case: str, path: str) -> dict[str, Any]:
         imported = time.perf_counter()
         result = process_book(path, None, MONTH)
         assert result["status"] == "ok", result["message"]
-        extra = {"jobs": result["jobs"]}
+        extra = {"timings": result["timings"]}
     elif case == "pandas":
         import pandas as pd
 
@@ -90,6 +90,29 @@ def run_case(case: str, book: Path, repeats: int) -> dict[str, Any]:
     return best
 
 
+def _burn(n: int) -> int:
+    total = 0
+    for i in range(n):
+        total += i * i
+    return total
+
+
+def cpu_ceiling(n: int = 10_000_000) -> float:
+    """Speed-up of two processes over one on pure Python work: what this machine allows."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(2) as pool:
+        list(pool.map(_burn, [1000, 1000]))  # workers started
+        t = time.perf_counter()
+        _burn(n)
+        _burn(n)
+        serial = time.perf_counter() - t
+        t = time.perf_counter()
+        list(pool.map(_burn, [n, n]))
+        parallel = time.perf_counter() - t
+    return serial / parallel
+
+
 def run_batch(folder: Path, out: Path, jobs: int) -> float:
     wall, _, text = measure([sys.executable, "-m", "hyeopchi", "batch", str(folder), "--month",
                              "2021-03", "--out", str(out), "--json", "--force",
@@ -102,10 +125,11 @@ def run_batch(folder: Path, out: Path, jobs: int) -> float:
 # --- report --------------------------------------------------------------------------------
 
 def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo", encoding="utf-8")
+    cpuinfo = Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines()
+    meminfo = Path("/proc/meminfo").read_text(encoding="utf-8").splitlines()
+    cpu = next((line.split(":", 1)[1].strip() for line in cpuinfo
                 if line.startswith("model name")), platform.processor() or "?")
-    mem = next((int(line.split()[1]) for line in open("/proc/meminfo", encoding="utf-8")
-                if line.startswith("MemTotal")), 0)
+    mem = next((int(line.split()[1]) for line in meminfo if line.startswith("MemTotal")), 0)
     return (f"{os.cpu_count()} cores (nproc {len(os.sched_getaffinity(0))}), {cpu}, "
             f"{mem / 1024 / 1024:.1f} GiB RAM, Python {platform.python_version()}, "
             f"{platform.system()} {platform.release()}")
@@ -161,16 +185,25 @@ def main(argv: list[str] | None = None) -> int:
             print(f"batch of {n_books} books, --jobs {jobs} ...", file=sys.stderr)
             walls[jobs] = run_batch(archive, work / f"out-{jobs}", jobs)
         speedup = walls[1] / walls[2]
+        ceiling = min(cpu_ceiling() for _ in range(3))
         lines += ["", f"| batch of {n_books} sample-size books | wall (s) | per book (s) |",
                   "|---|---:|---:|"]
         lines += [f"| --jobs {j} | {w:.2f} | {w / n_books:.3f} |" for j, w in walls.items()]
-        lines += ["", f"Speed-up with 2 jobs: {speedup:.2f}x", ""]
+        lines += ["", (f"Speed-up with 2 jobs: {speedup:.2f}x (this machine's ceiling: two "
+                       f"processes of pure Python run {ceiling:.2f}x faster than one)"), ""]
+        for label in dict.fromkeys(k[0] for k in results):
+            t = results[(label, "hyeopchi")]["timings"]
+            lines.append(f"hyeopchi on {label}: " + ", ".join(f"{k} {v:.2f}s" for k, v in t.items()))
+        lines.append("")
         sample_label, full_label = list(dict.fromkeys(k[0] for k in results))
         s, f = results[(sample_label, "hyeopchi")], results[(full_label, "hyeopchi")]
         ratio = f["work"] / results[(full_label, "calamine")]["work"]
+        read_ratio = (f["timings"]["read"] + f["timings"]["validate"]) / results[
+            (full_label, "calamine")]["work"]
         targets = [
             ("sample book end to end < 1 s (work)", s["work"] < 1.0, f"{s['work']:.2f} s"),
             ("full-size book within 2x the bare-read floor", ratio <= 2.0, f"{ratio:.2f}x"),
+            ("(read + validate only, within 2x the floor)", read_ratio <= 2.0, f"{read_ratio:.2f}x"),
             ("full-size book under 4 GB peak RSS", f["rss"] < 4 * 1024**3, mb(f["rss"])),
             ("batch on 2 cores >= 1.7x faster than 1 job", speedup >= 1.7, f"{speedup:.2f}x"),
         ]

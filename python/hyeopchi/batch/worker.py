@@ -74,7 +74,7 @@ def process_book(path: str, dest: str | None, month: tuple[int, int],
     started = time.perf_counter()
     result: dict[str, Any] = {"path": path, "status": FAILED, "message": "", "errors": 0,
                               "warnings": 0, "seats": None, "people": None, "allowance": None,
-                              "score": None, "jobs": [], "output": None}
+                              "score": None, "jobs": [], "output": None, "timings": {}}
     try:
         _process(Path(path), dest, month, in_place, result)
     except BookError as exc:
@@ -99,8 +99,11 @@ def _process(path: Path, dest: str | None, month: tuple[int, int], in_place: boo
                             "Excel에서 .xlsx로 저장한 뒤 다시 실행하세요.")
         if path.exists() and not path.is_dir():
             raise BookError(f"{path.name}: Excel 통합문서(.xlsx/.xlsm)가 아닙니다.")
+    lap = _Laps(result["timings"])
     book = read_book(path)
+    lap("read")
     checked = validate_job(book)
+    lap("validate")
     errors, warnings = checked.payload["errors"], checked.payload["warnings"]
     result.update(errors=len(errors), warnings=len(warnings))
     specs: list[SheetSpec] = list(checked.sheets)
@@ -111,6 +114,7 @@ def _process(path: Path, dest: str | None, month: tuple[int, int], in_place: boo
         result["status"] = OK
         for name, args in planned_jobs(month):
             outcome = _run_job(name, book, args, notes)
+            lap(name)
             if outcome is None:
                 continue
             result["jobs"].append(name)
@@ -124,6 +128,19 @@ def _process(path: Path, dest: str | None, month: tuple[int, int], in_place: boo
         written = write_sheets(path, _unique_names(specs),
                                dest=Path(dest) if dest is not None else None)
         result["output"] = str(written)
+        lap("write")
+
+
+class _Laps:
+    """Seconds spent in each step, for the benchmarks (`timings` in the result)."""
+
+    def __init__(self, into: dict[str, float]) -> None:
+        self.into, self.last = into, time.perf_counter()
+
+    def __call__(self, name: str) -> None:
+        now = time.perf_counter()
+        self.into[name] = round(now - self.last, 4)
+        self.last = now
 
 
 def _run_job(name: str, book: Book, args: argparse.Namespace, notes: list[str]
