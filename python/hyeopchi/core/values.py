@@ -24,9 +24,12 @@ _INT_RE = re.compile(r"^[+-]?\d+$")
 _NUM_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 
 
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))  # zero-width, BOM
+
+
 def fold(text: str) -> str:
-    """Width-fold (full-width digits and letters to ASCII) and trim."""
-    return unicodedata.normalize("NFKC", text).strip()
+    """Width-fold (full-width digits and letters to ASCII), drop zero-width marks, trim."""
+    return unicodedata.normalize("NFKC", text).translate(_INVISIBLE).strip()
 
 
 def is_blank(value: Any) -> bool:

@@ -5,7 +5,9 @@ Everything here runs before any XML is parsed, so a hostile file is refused chea
 
 from __future__ import annotations
 
+import copy
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 
 from defusedxml import ElementTree
@@ -13,10 +15,14 @@ from defusedxml import ElementTree
 from ..core.issues import BookError
 
 # Limits on what a workbook may inflate to before we read it (documented in the README).
-MAX_PART_BYTES = 512 * 1024 * 1024  # one part, uncompressed
-MAX_TOTAL_BYTES = 1024 * 1024 * 1024  # all parts, uncompressed
+MAX_PART_BYTES = 256 * 1024 * 1024  # one part, uncompressed
+MAX_TOTAL_BYTES = 512 * 1024 * 1024  # all parts, uncompressed
 MAX_RATIO = 200  # uncompressed / compressed, for parts larger than 1 MiB
 MAX_PARTS = 10_000
+# Limits on one input sheet, checked by io/reader.py before python-calamine allocates it.
+MAX_ROWS = 200_000  # highest row number holding a cell
+MAX_CELLS = 4_000_000  # cells in the rectangle from A1 to the last used row and column
+CHUNK = 1024 * 1024
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, or an encrypted (password) .xlsx
 
@@ -70,6 +76,44 @@ def check_package(zf: zipfile.ZipFile, path: Path) -> None:
     names = {i.filename for i in infos}
     if "xl/workbook.xml" not in names:
         raise BookError(f"{name}: Excel 통합문서가 아닙니다 (xl/workbook.xml 없음).")
+    for info in infos:
+        _inflate_checked(zf, info, name)
+
+
+# A DTD is never part of an Excel file; with one, a part could expand entities.
+_DTD_MARKS = tuple(m.encode(enc) for m in ("<!DOCTYPE", "<!ENTITY")
+                   for enc in ("utf-8", "utf-16-le", "utf-16-be"))
+
+
+def _inflate_checked(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> None:
+    """Inflate one part in bounded chunks, trusting no size the zip declares.
+
+    The part is read as if it could be MAX_PART_BYTES + 1 long, so a header that understates
+    the size (to slip past the checks above) is caught, as is a bad CRC or a DTD in XML.
+    """
+    if info.is_dir():
+        return
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) or info.flag_bits & 1:
+        raise BookError(f"{name}: '{info.filename}' 항목의 압축 방식을 지원하지 않습니다 "
+                        "(Excel이 저장한 파일이 아닙니다).")
+    probe = copy.copy(info)
+    probe.file_size = MAX_PART_BYTES + 1
+    size = 0
+    try:
+        with zf.open(probe) as f:
+            while chunk := f.read(CHUNK):
+                if size == 0 and info.filename.endswith((".xml", ".rels", ".vml")) and any(
+                        m in chunk for m in _DTD_MARKS):
+                    raise BookError(f"{name}: '{info.filename}' 항목에 DTD(엔티티 선언)가 있어 "
+                                    "읽지 않습니다. Excel에서 다시 저장한 파일을 사용하세요.")
+                size += len(chunk)
+                if size > info.file_size:
+                    break
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError):
+        raise BookError(f"{name}: 파일이 손상되었습니다 ('{info.filename}' 항목을 풀 수 없음).") from None
+    if size != info.file_size:
+        raise BookError(f"{name}: '{info.filename}' 항목의 실제 크기가 기록된 크기"
+                        f"({info.file_size:,}바이트)와 다릅니다. 압축 폭탄으로 보고 읽지 않습니다.")
 
 
 def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:

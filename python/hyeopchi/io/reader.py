@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +18,13 @@ import python_calamine
 from ..core.issues import BookError, Issue
 from ..core.schema import SHEET_FILES
 from ..core.tables import Book, CellFlags, table_from_grid
-from .package import check_package, open_package, sheet_parts
+from .package import CHUNK, MAX_CELLS, MAX_ROWS, check_package, open_package, sheet_parts
 
 _ERROR_CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?t="e"[^>]*>(?:<f[^>]*>.*?</f>|<f[^>]*/>)?<v>([^<]*)</v>')
 _UNCACHED = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*>(?:<f[^>]*>[^<]*</f>|<f[^>]*/>)(?:<v\s*/>|<v></v>)?</c>')
+_ROW_NUMBER = re.compile(rb'<row\b[^>]*?\br="(\d+)"')
+# A cell that may hold a value (calamine skips empty ones like <c r="B2" s="1"/>).
+_VALUED_CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*(?<!/)>')
 
 
 def read_book(path: str | Path, sheets: Iterable[str] | None = None) -> Book:
@@ -31,11 +34,16 @@ def read_book(path: str | Path, sheets: Iterable[str] | None = None) -> Book:
     with open_package(path) as zf:
         check_package(zf, path)
         parts = sheet_parts(zf)
-        flags = {name: _scan_flags(zf, part) for name, part in parts.items() if name in wanted}
+        flags = {name: _scan_sheet(zf, part, name) for name, part in parts.items()
+                 if name in wanted}
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own error types
         raise BookError(f"{path.name}: 워크북을 읽을 수 없습니다 ({_short(exc)}).") from None
+    for meta in workbook.sheets_metadata:
+        if meta.name in wanted and meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
+            workbook.close()
+            raise BookError(f"'{meta.name}' 시트는 차트 시트입니다. 표가 있는 일반 시트여야 합니다.")
     try:
         return _book_from_calamine(workbook, wanted, flags, str(path))
     finally:
@@ -84,23 +92,86 @@ def _fill_merged(ws: Any, grid: list[list[Any]], origin: tuple[int, int]) -> Non
                     grid[rr][cc] = value
 
 
-def _scan_flags(zf: zipfile.ZipFile, part: str) -> CellFlags:
-    """(row, col) -> (issue code, shown value) for error cells and uncached formulas."""
+def _scan_sheet(zf: zipfile.ZipFile, part: str, sheet: str) -> CellFlags:
+    """One streaming pass over a sheet's XML, before calamine reads it.
+
+    Refuses a sheet whose used range is too large for memory (calamine allocates the whole
+    rectangle from A1 to the last cell), and returns (row, col) -> (issue code, shown value)
+    for error cells and formulas without a cached value.
+    """
     flags: dict[tuple[int, int], tuple[str, str]] = {}
+    rows = cells = last_row = last_col = 0
     try:
-        data = zf.read(part)
+        f = zf.open(part)
     except KeyError:
         return flags
+    with f:
+        rest = b""
+        while True:
+            chunk = f.read(CHUNK)
+            data = rest + chunk
+            end = data.rfind(b"</row>")
+            if chunk and end < 0 and len(data) < 16 * CHUNK:
+                rest = data  # keep whole rows together, so no cell is cut in two
+                continue
+            cut = end + 6 if chunk and end >= 0 else len(data)
+            block, rest = data[:cut], data[cut:]
+            found = _VALUED_CELL.findall(block)
+            unaddressed = block.count(b"<c>") + block.count(b"<c ") - block.count(b'<c r="')
+            cells += len(found) + unaddressed
+            if found:
+                letters, numbers = zip(*found)  # C-speed: no Python call per cell
+                last_row = max(last_row, _max_number(numbers))
+                last_col = max(last_col, *map(_col_index, set(letters)))
+            if unaddressed:  # placed by position: bound them by the rows seen and their count
+                rows += block.count(b"<row")
+                last_row = max(last_row, rows, _max_number(_ROW_NUMBER.findall(block) or [b"0"]))
+                last_col = max(last_col, unaddressed)
+            _check_size(sheet, last_row, max(last_col, 1), cells)
+            _flag_cells(block, flags)
+            if not chunk:
+                return flags
+
+
+def _check_size(sheet: str, rows: int, columns: int, cells: int) -> None:
+    if rows > MAX_ROWS:
+        raise BookError(f"'{sheet}' 시트에 값이 있는 행이 너무 많습니다 ({rows:,}행 이상, "
+                        f"최대 {MAX_ROWS:,}행). 표 아래의 불필요한 셀을 지우고 다시 실행하세요.")
+    if rows * columns > MAX_CELLS or cells > MAX_CELLS:
+        raise BookError(f"'{sheet}' 시트의 사용 범위가 너무 큽니다 (A1:{_letters(columns)}{rows}, "
+                        f"최대 {MAX_CELLS:,}셀). 표 밖의 불필요한 셀을 지우고 다시 실행하세요.")
+
+
+def _flag_cells(data: bytes, flags: dict[tuple[int, int], tuple[str, str]]) -> None:
     if b't="e"' in data:
         for m in _ERROR_CELL.finditer(data):
-            flags[(int(m[2]), _col_index(m[1]))] = ("error-value", m[3].decode("utf-8", "replace"))
+            flags[(_row_number(m[2]), _col_index(m[1]))] = ("error-value", m[3].decode("utf-8", "replace"))
     if b"<f" in data:
         for m in _UNCACHED.finditer(data):
-            flags.setdefault((int(m[2]), _col_index(m[1])), ("formula-no-value", ""))
-    return flags
+            flags.setdefault((_row_number(m[2]), _col_index(m[1])), ("formula-no-value", ""))
+
+
+def _letters(column: int) -> str:
+    letters = ""
+    while column:
+        column, rem = divmod(column - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _max_number(numbers: Sequence[bytes]) -> int:
+    if max(map(len, numbers)) >= 10:
+        return 10**10  # no int() of a 5,000-digit string
+    return max(map(int, numbers))
+
+
+def _row_number(digits: bytes) -> int:
+    return int(digits) if len(digits) < 10 else 10**10  # no int() of a 5,000-digit string
 
 
 def _col_index(letters: bytes) -> int:
+    if len(letters) > 3:
+        return 10**6  # past XFD: only ever compared against the limits
     n = 0
     for ch in letters:
         n = n * 26 + ch - 64
