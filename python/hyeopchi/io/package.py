@@ -20,8 +20,8 @@ MAX_TOTAL_BYTES = 512 * 1024 * 1024  # all parts, uncompressed
 MAX_RATIO = 200  # uncompressed / compressed, for parts larger than 1 MiB
 MAX_PARTS = 10_000
 # Limits on one input sheet, checked by io/reader.py before python-calamine allocates it.
-MAX_ROWS = 200_000  # highest row number holding a cell
-MAX_CELLS = 4_000_000  # cells in the rectangle from A1 to the last used row and column
+MAX_ROWS = 100_000  # highest row number holding a value
+MAX_CELLS = 2_000_000  # cells in the rectangle from A1 to the last row and column with a value
 CHUNK = 1024 * 1024
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, or an encrypted (password) .xlsx
