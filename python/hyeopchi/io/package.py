@@ -15,13 +15,14 @@ from defusedxml import ElementTree
 from ..core.issues import BookError
 
 # Limits on what a workbook may inflate to before we read it (documented in the README).
-MAX_PART_BYTES = 256 * 1024 * 1024  # one part, uncompressed
-MAX_TOTAL_BYTES = 512 * 1024 * 1024  # all parts, uncompressed
+MAX_PART_BYTES = 512 * 1024 * 1024  # one part, uncompressed
+MAX_TOTAL_BYTES = 1024 * 1024 * 1024  # all parts, uncompressed
+MAX_SHARED_STRINGS_BYTES = 128 * 1024 * 1024  # calamine holds this part's strings in memory
 MAX_RATIO = 200  # uncompressed / compressed, for parts larger than 1 MiB
 MAX_PARTS = 10_000
 # Limits on one input sheet, checked by io/reader.py before python-calamine allocates it.
-MAX_ROWS = 100_000  # highest row number holding a value
-MAX_CELLS = 2_000_000  # cells in the rectangle from A1 to the last row and column with a value
+MAX_ROWS = 1_048_576  # Excel's own limit: a row number past it is no Excel file
+MAX_CELLS = 6_000_000  # cells in the rectangle from A1 to the last row and column with a value
 CHUNK = 1024 * 1024
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, or an encrypted (password) .xlsx
@@ -65,7 +66,9 @@ def check_package(zf: zipfile.ZipFile, path: Path) -> None:
     total = 0
     for info in infos:
         total += info.file_size
-        if info.file_size > MAX_PART_BYTES or (
+        limit = MAX_SHARED_STRINGS_BYTES if info.filename.endswith("sharedStrings.xml") else (
+            MAX_PART_BYTES)
+        if info.file_size > limit or (
             info.file_size > 1024 * 1024
             and info.file_size > MAX_RATIO * max(info.compress_size, 1)
         ):
