@@ -11,7 +11,7 @@ from books import D, small_book, write_book
 
 from hyeopchi.cli import main
 from hyeopchi.core.overlap import overlap_job
-from hyeopchi.core.sheetspec import SheetSpec
+from hyeopchi.core.sheetspec import LINE_HEIGHT, SheetSpec, wrapped_height
 from hyeopchi.core.tables import Book, table_from_grid
 
 DAY = D(2021, 3, 1)
@@ -91,8 +91,10 @@ def test_nobody_active_gives_zero_tables() -> None:
 
 
 def _cells(spec: SheetSpec) -> dict[tuple[int, int], Any]:
-    return {(b.row + i, b.col + j): v for b in spec.blocks for i, r in enumerate(b.values)
-            for j, v in enumerate(r)}
+    cells = {(b.row + i, b.col + j): v for b in spec.blocks for i, r in enumerate(b.values)
+             for j, v in enumerate(r)}
+    cells.update({(m.first_row, m.first_col): m.value for m in spec.merges})
+    return cells
 
 
 def test_sheet_layout_follows_the_seed_and_never_shows_phone_numbers() -> None:
@@ -108,6 +110,9 @@ def test_sheet_layout_follows_the_seed_and_never_shows_phone_numbers() -> None:
     # per-person list: count descending, then name
     assert [cells[(17, j)] for j in range(6)] == ["위원ID", "성명", "구분", "신분", "활동 수",
                                                     "활동 조직"]
+    # 활동 조직 is merged across the table's width, wrapped, with room for every line
+    merged = {(m.first_row, m.first_col): m for m in spec.merges}
+    assert (merged[(18, 5)].last_col, merged[(18, 5)].style) == (12, "wrap")
     assert cells[(18, 1)] == "이나래" and cells[(18, 4)] == 3
     assert cells[(18, 5)] == "서대문 협치회의, 기반구축분과, 의제발굴"
     assert [cells[(r, 1)] for r in (19, 20, 21)] == ["김가람", "박다온", "최라온"]
@@ -148,3 +153,10 @@ def test_activity_for_unknown_body_is_left_out_and_said_so() -> None:
     out = overlap_job(book_of(sheets), DAY)
     assert out.payload["by_type"]["합계"] == 6
     assert "없는 활동 1건" in out.summary
+
+
+def test_long_body_lists_get_rows_tall_enough_to_print() -> None:
+    # 11 bodies' names do not fit one line of the merged 활동 조직 cell (8 columns x 11 chars)
+    text = ", ".join(f"워킹그룹 {i}번 의제발굴" for i in range(11))
+    assert wrapped_height(text, 88) >= 3 * LINE_HEIGHT
+    assert wrapped_height("서대문 협치회의", 88) == LINE_HEIGHT

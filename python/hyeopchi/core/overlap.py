@@ -15,10 +15,11 @@ import pandas as pd
 from .jobs import Outcome
 from .membership import active_on
 from .settings import BODY_TYPES
-from .sheetspec import INT, Block, SheetSpec
+from .sheetspec import INT, LINE_HEIGHT, Block, Merge, SheetSpec, wrapped_height
 from .tables import Book
 
 SHEET = "중복활동현황"
+COL_WIDTH = 11.0
 COUNCIL = "협치회의"
 MIN_COLUMNS = 11  # the seed's table runs 11개 .. 1개
 CLASSES = ("당연직", "위촉직")
@@ -132,10 +133,20 @@ def overlap_sheet(o: Overlap, payload: dict[str, Any]) -> SheetSpec:
     ]
     people = person_rows(o)
     top = 16
+    last_col = len(dist) + 1  # the list is as wide as the tables above it
     blocks.append(Block(top, 0, [["○ 위원별 활동 현황"]], style="subtitle"))
-    blocks.append(Block(top + 1, 0, [["위원ID", "성명", "구분", "신분", "활동 수", "활동 조직"],
-                                     *people], header_rows=1, number_formats={4: INT}))
-    # One width for all: the count columns line up, and 활동 조직 spills over empty cells.
-    widths = {i: 11.0 for i in range(len(dist) + 2)}
-    return SheetSpec(SHEET, blocks, col_widths=widths,
-                     autofilter=(top + 1, 0, top + 1 + len(people), 5))
+    blocks.append(Block(top + 1, 0, [["위원ID", "성명", "구분", "신분", "활동 수"],
+                                     *(r[:5] for r in people)],
+                        header_rows=1, number_formats={4: INT}))
+    # 활동 조직 wraps in a cell merged across the remaining columns, rows tall enough for it.
+    merges = [Merge(top + 1, 5, top + 1, last_col, "활동 조직", style="header")]
+    heights: dict[int, float] = {}
+    span = COL_WIDTH * (last_col - 4)
+    for i, r in enumerate(people, start=top + 2):
+        merges.append(Merge(i, 5, i, last_col, r[5], style="wrap"))
+        if (height := wrapped_height(r[5], span)) > LINE_HEIGHT:
+            heights[i] = height
+    widths = {i: COL_WIDTH for i in range(last_col + 1)}  # the count columns line up
+    return SheetSpec(SHEET, blocks, merges=merges, col_widths=widths, row_heights=heights,
+                     repeat_rows=(top + 1, top + 1), freeze=None,
+                     autofilter=(top + 1, 0, top + 1 + len(people), last_col))

@@ -7,13 +7,12 @@ and 해촉사유 are copied from the input sheets.
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from typing import Any
 
 from .appointments import MonthReport, mask_name, monthly_report
 from .jobs import Outcome
 from .settings import Settings, read_settings
-from .sheetspec import DATE, INT, PERCENT_1, Block, Chart, Merge, SheetSpec
+from .sheetspec import DATE, INT, PERCENT_1, Block, Chart, Merge, SheetSpec, display_width
 from .tables import Book
 
 REPORT_SHEETS = ("위원", "조직", "활동", "회의", "출석", "설정")
@@ -170,19 +169,6 @@ def _list_block(spec: SheetSpec, row: int, rows: list[list[Any]], formats: dict[
         return row + 2
     spec.blocks.append(Block(row, 0, rows, header_rows=1, number_formats=formats))
     return row + len(rows) + 1
-
-
-def display_width(value: Any) -> int:
-    """Characters a value takes on screen: East Asian wide characters count double."""
-    if value is None:
-        return 0
-    if isinstance(value, dt.date):
-        return 10
-    if isinstance(value, float):
-        return 6
-    if isinstance(value, int):
-        return len(f"{value:,}")
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in str(value))
 
 
 def column_widths(spec: SheetSpec, lo: float = 6, hi: float = 40) -> dict[int, float]:

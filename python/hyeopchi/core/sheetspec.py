@@ -7,6 +7,9 @@ datetime.date, or None. Text is always written as text, never as a formula.
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +23,7 @@ STYLES = (
     "total",      # table total row: bold, border, light fill
     "note",       # small grey text
     "box",        # bordered empty cell (e.g. signature cell of a 결재란)
+    "wrap",       # table body text that wraps inside its cell, top-aligned
 )
 
 # Number formats (Excel format codes) renderers apply per column.
@@ -80,6 +84,7 @@ class SheetSpec:
     merges: list[Merge] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
     col_widths: dict[int, float] = field(default_factory=dict)  # col -> width in characters
+    row_heights: dict[int, float] = field(default_factory=dict)  # row -> height in points
     freeze: tuple[int, int] | None = None  # (row, col) of the first unfrozen cell
     landscape: bool = True
     fit_width: bool = True
@@ -97,3 +102,27 @@ class SheetSpec:
             rows = max(rows, m.last_row + 1)
             cols = max(cols, m.last_col + 1)
         return rows, cols
+
+
+LINE_HEIGHT = 15.0  # points per line of 10-point text
+
+
+def display_width(value: Any) -> int:
+    """Characters a value takes on screen: East Asian wide characters count double."""
+    if value is None:
+        return 0
+    if isinstance(value, dt.date):
+        return 10
+    if isinstance(value, float):
+        return 6
+    if isinstance(value, int):
+        return len(f"{value:,}")
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in str(value))
+
+
+def wrapped_height(value: Any, width: float) -> float:
+    """Row height (points) that shows `value` wrapped in a cell `width` characters wide.
+
+    Excel does not fit row heights to merged cells, so the spec says them."""
+    lines = max(1, math.ceil(display_width(value) / max(width - 1, 1)))
+    return LINE_HEIGHT * lines

@@ -41,6 +41,8 @@ def render(book: Any, spec: SheetSpec) -> tuple[Any, list[str]]:
         _style(rng, m.style)
     for col, width in sorted(spec.col_widths.items()):
         sheet.range((1, col + 1)).column_width = width
+    for first, last, height in _runs(spec.row_heights):
+        sheet.range((first + 1, 1), (last + 1, 1)).row_height = height
     skipped = [chart.title for chart in spec.charts if not _chart(sheet, chart)]
     if spec.freeze:
         _freeze(sheet, spec.freeze)
@@ -81,6 +83,19 @@ def _style(rng: Any, style: str) -> None:
         rng.color = TOTAL_FILL
     elif style == "note":
         rng.font.color = (89, 89, 89)
+    elif style == "wrap":
+        rng.wrap_text = True
+
+
+def _runs(heights: dict[int, float]) -> list[tuple[int, int, float]]:
+    """Consecutive rows of equal height as (first, last, height): one call per run."""
+    runs: list[tuple[int, int, float]] = []
+    for row, height in sorted(heights.items()):
+        if runs and runs[-1][1] == row - 1 and runs[-1][2] == height:
+            runs[-1] = (runs[-1][0], row, height)
+        else:
+            runs.append((row, row, height))
+    return runs
 
 
 def _chart(sheet: Any, chart: Chart) -> bool:

@@ -58,6 +58,7 @@ STYLE_PROPS: dict[str, dict[str, Any]] = {
     "total": {"bold": True, "border": 1, "bg_color": "#F2F2F2"},
     "note": {"font_size": 9, "font_color": "#808080"},
     "box": {"border": 1},
+    "wrap": {"border": 1, "text_wrap": True, "valign": "top"},
 }
 CHART_KINDS = ("column", "bar", "pie")
 
@@ -131,6 +132,8 @@ def render_sheet(workbook: Workbook, spec: SheetSpec, formats: Formats | None = 
         write_value(sheet, m.first_row, m.first_col, m.value, fmt)
     for col, width in spec.col_widths.items():
         sheet.set_column(col, col, width)
+    for row, height in spec.row_heights.items():
+        sheet.set_row(row, height)
     _page_setup(sheet, spec)
     for chart in spec.charts:
         _insert_chart(workbook, sheet, name, chart)
