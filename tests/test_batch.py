@@ -324,3 +324,26 @@ def test_true_and_1_in_one_integer_column_are_parsed_apart() -> None:
     table, issues = table_from_grid("조직", grid)
     assert list(table.df["정원"]) == [1, None, 1]
     assert [(i.code, i.cell) for i in issues] == [("invalid-integer", "D3")]
+
+
+SAMPLE = ROOT / "workbook" / "sample" / "seodaemun-2021.xlsx"
+
+
+@pytest.mark.skipif(not SAMPLE.exists(), reason="bundled sample not built")
+def test_batch_figures_on_the_sample_match_the_single_book_commands(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], writers: None) -> None:
+    code, payload = run_batch(capsys, str(SAMPLE), "--month", "2021-03", "--out", str(tmp_path))
+    book = payload["books"][0]
+    assert (code, book["status"]) == (0, "ok")
+    assert set(book["jobs"]) >= {"overlap", "attendance", "allowance", "report", "screen"}
+    main(["overlap", str(SAMPLE), "--date", "2021-03-31", "--json"])
+    overlap = json.loads(capsys.readouterr().out)
+    main(["allowance", str(SAMPLE), "--month", "2021-03", "--json"])
+    allowance = json.loads(capsys.readouterr().out)
+    main(["attendance", str(SAMPLE), "--from", "2021-03-01", "--to", "2021-03-31", "--json"])
+    attendance = json.loads(capsys.readouterr().out)
+    assert (book["seats"], book["people"]) == (overlap["by_type"]["합계"], overlap["people"])
+    # The seed's 488 seats and 281 people (2021-03-01) still hold on the sample's 2021-03-31.
+    assert (book["seats"], book["people"]) == (488, 281)
+    assert book["allowance"] == allowance["total"]
+    assert book["score"] == attendance["scores"]["total"]

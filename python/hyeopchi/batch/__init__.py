@@ -140,11 +140,19 @@ def _terminate(pool: ProcessPoolExecutor) -> None:
         p.terminate()
     for p in processes:
         p.join(timeout=5)
+        if p.is_alive():
+            p.kill()
     pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _worker_init() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; it terminates us
+    signal.signal(signal.SIGTERM, _stop)
+
+
+def _stop(signum: int, frame: Any) -> None:
+    """SIGTERM in a worker: unwind (atomic writes remove their temp files), then exit."""
+    raise SystemExit(128 + signum)
 
 
 def _task_args(book: Found, out_dir: Path, temp: Path, args: argparse.Namespace
@@ -162,12 +170,23 @@ def run_task(path: str, temp_dest: str | None, final: str | None, month: tuple[i
                                    "않았습니다. 다른 --out 폴더를 지정하세요.")
     if temp_dest is not None:
         Path(temp_dest).parent.mkdir(parents=True, exist_ok=True)
-    result = process_book(path, temp_dest, month, in_place=in_place)
+    try:
+        result = process_book(path, temp_dest, month, in_place=in_place)
+    except SystemExit as stop:  # terminated (Ctrl-C in the parent): never pick up another book
+        if in_worker():
+            os._exit(stop.code if isinstance(stop.code, int) else 1)
+        raise
     if final is not None and result.get("output"):
         Path(final).parent.mkdir(parents=True, exist_ok=True)
         os.replace(result["output"], final)
         result["output"] = final
     return result
+
+
+def in_worker() -> bool:
+    import multiprocessing
+
+    return multiprocessing.parent_process() is not None
 
 
 def _same_file(a: str, b: str) -> bool:
@@ -233,6 +252,7 @@ def _print_text(results: list[dict[str, Any]], names: list[str], payload: dict[s
     mark = {"ok": "정상", "invalid": "오류", "failed": "실패"}
     for name, r in zip(names, results):
         skipped = " (최신, 건너뜀)" if r.get("skipped") else ""
-        print(f"[{mark[r['status']]}] {name}{skipped}: {r['message']}")
+        message = r["message"].removeprefix(f"{Path(name).name}: ")
+        print(f"[{mark[r['status']]}] {name}{skipped}: {message}")
     print(f"정상 {payload['ok']}개, 검증 오류 {payload['invalid']}개, 실패 {payload['failed']}개"
           f" → 요약 {payload['summary']}")
