@@ -291,3 +291,84 @@ def test_million_row_sheet_is_read_in_bounded_time_and_memory(tmp_path: Path) ->
     run = json.loads(proc.stdout)
     assert (run["rows"], run["last"]) == (1_048_575, "2019-01-01")  # serial 43466
     assert run["seconds"] < 90 and run["mb"] < 1600, run
+
+
+# --- safe output: what hyeopchi writes never turns user text into formulas, never touches VBA --
+
+FORMULA_TEXT = {  # (sheet, cell) -> text a user typed; each ends up quoted in 검증결과
+    ("활동", "D2"): '=HYPERLINK("http://example.invalid/?"&A1,"보기")',
+    ("위원", "C3"): "+당연직",
+    ("조직", "E2"): "-2+3",
+    ("활동", "B3"): "@SUM(1,2)",
+    ("위원", "B4"): "=1+1",  # a name is free text: no issue, never quoted
+}
+
+
+def _formula_text_book(path: Path) -> Path:
+    from corpus import workbook
+
+    wb = workbook(small_book())
+    for (sheet, ref), text in FORMULA_TEXT.items():
+        cell = wb[sheet][ref]
+        cell.value = text
+        cell.data_type = "s"  # typed as text in Excel (e.g. with a leading apostrophe)
+    wb.save(path)
+    return path
+
+
+def _sheet_xml(path: Path, name: str) -> bytes:
+    from hyeopchi.io.package import sheet_parts
+
+    with zipfile.ZipFile(path) as zf:
+        return zf.read(sheet_parts(zf)[name])
+
+
+def test_validate_out_writes_formula_like_user_text_as_text(tmp_path: Path) -> None:
+    src = _formula_text_book(tmp_path / "book.xlsx")
+    before = hashlib.sha256(src.read_bytes()).hexdigest()
+    out = tmp_path / "out.xlsx"
+    assert main(["validate", str(src), "--out", str(out)]) == 1
+    assert hashlib.sha256(src.read_bytes()).hexdigest() == before
+    xml = _sheet_xml(out, "검증결과")
+    assert b"<f>" not in xml and b"<f " not in xml
+    workbook = python_calamine.CalamineWorkbook.from_path(str(out))
+    shown = {v for row in workbook.get_sheet_by_name("검증결과").to_python() for v in row}
+    quoted = [t for k, t in FORMULA_TEXT.items() if k != ("위원", "B4")]
+    assert set(quoted) <= shown  # the 값 column holds each text exactly, as a string
+    assert any(isinstance(v, str) and v.startswith("활동!D2:") and "HYPERLINK" in v for v in shown)
+
+
+def _with_vba(path: Path) -> bytes:
+    """Turn the .xlsx at `path` into an .xlsm with xlwings' VBA project; returns its bytes."""
+    import xlwings
+
+    template = sorted(Path(xlwings.__file__).parent.glob("*.xlsm"))[0]
+    with zipfile.ZipFile(template) as z:
+        vba = z.read("xl/vbaProject.bin")
+    with zipfile.ZipFile(path) as src:
+        parts = {i.filename: src.read(i) for i in src.infolist()}
+    parts["xl/vbaProject.bin"] = vba
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+        b"application/vnd.ms-excel.sheet.macroEnabled.main+xml").replace(
+        b"<Default ", b'<Default Extension="bin" ContentType="application/vnd.ms-office.'
+        b'vbaProject"/><Default ', 1)
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>", b'<Relationship Id="rIdVba" Type="http://schemas.microsoft.com/'
+        b'office/2006/relationships/vbaProject" Target="vbaProject.bin"/></Relationships>')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for name, data in parts.items():
+            out.writestr(name, data)
+    return vba
+
+
+def test_in_place_validate_keeps_the_vba_project_byte_identical(tmp_path: Path) -> None:
+    src = _formula_text_book(tmp_path / "book.xlsx").rename(tmp_path / "book.xlsm")
+    vba = _with_vba(src)
+    original = src.read_bytes()
+    assert main(["validate", str(src), "--in-place"]) == 1
+    with zipfile.ZipFile(src) as zf:
+        assert zf.read("xl/vbaProject.bin") == vba
+        assert "검증결과" in zf.read("xl/workbook.xml").decode()
+    backups = [p for p in tmp_path.iterdir() if p.name != src.name and p.suffix != ".xlsx"]
+    assert [p.read_bytes() for p in backups] == [original]  # the .bak is the untouched original
