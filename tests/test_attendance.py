@@ -187,7 +187,6 @@ def test_cli_attendance_without_attendance_sheet_exits_2(
 
 
 def test_rerunning_attendance_in_place_replaces_the_sheets(tmp_path: Path) -> None:
-    pytest.importorskip("hyeopchi.io.writeback")
     import openpyxl
 
     path = write_book(tmp_path / "book.xlsx", small_book())

@@ -29,13 +29,6 @@ ROOT = Path(__file__).resolve().parents[1]
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
-@pytest.fixture
-def writers() -> None:
-    """The batch writes through io/writeback and io/render_xlsx."""
-    pytest.importorskip("hyeopchi.io.writeback")
-    pytest.importorskip("hyeopchi.io.render_xlsx")
-
-
 def invalid_book() -> dict[str, list[list[Any]]]:
     book = small_book()
     book["위원"][2][0] = "P1"  # duplicate 위원ID: a validation error
@@ -87,7 +80,7 @@ EXPECTED = {
 
 
 def test_mixed_archive_gives_per_book_statuses_and_leaves_inputs_unchanged(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str], writers: None) -> None:
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     arch = make_archive(tmp_path)
     before = hashes(arch)
     out = tmp_path / "out"
@@ -111,7 +104,7 @@ def test_mixed_archive_gives_per_book_statuses_and_leaves_inputs_unchanged(
 
 
 def test_invalid_copy_holds_validation_sheet_and_summary_reads_back(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str], writers: None) -> None:
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     import openpyxl
 
     arch = make_archive(tmp_path)
@@ -134,7 +127,7 @@ def test_invalid_copy_holds_validation_sheet_and_summary_reads_back(
 
 
 def test_exit_code_is_0_when_all_ok_and_1_when_some_invalid(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str], writers: None) -> None:
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     good = write_book(tmp_path / "good.xlsx", small_book())
     bad = write_book(tmp_path / "bad.xlsx", invalid_book())
     code, payload = run_batch(capsys, str(good), "--month", "2021-03", "--out", str(tmp_path / "a"))
@@ -145,7 +138,7 @@ def test_exit_code_is_0_when_all_ok_and_1_when_some_invalid(
 
 
 def test_up_to_date_outputs_are_skipped_until_input_changes_or_force(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str], writers: None) -> None:
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     src = tmp_path / "in"
     src.mkdir()
     write_book(src / "a.xlsx", small_book())
@@ -164,8 +157,7 @@ def test_up_to_date_outputs_are_skipped_until_input_changes_or_force(
     assert [b["skipped"] for b in forced["books"]] == [False, False]
 
 
-def test_other_month_is_not_skipped(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                    writers: None) -> None:
+def test_other_month_is_not_skipped(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write_book(tmp_path / "a.xlsx", small_book())
     out = str(tmp_path / "out")
     run_batch(capsys, str(tmp_path / "a.xlsx"), "--month", "2021-03", "--out", out)
@@ -174,7 +166,7 @@ def test_other_month_is_not_skipped(tmp_path: Path, capsys: pytest.CaptureFixtur
 
 
 def test_output_folder_inside_input_folder_is_not_read_as_input(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str], writers: None) -> None:
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write_book(tmp_path / "a.xlsx", small_book())
     args = (str(tmp_path), "--month", "2021-03", "--out", str(tmp_path / "out"))
     run_batch(capsys, *args)
@@ -183,7 +175,7 @@ def test_output_folder_inside_input_folder_is_not_read_as_input(
 
 
 def test_in_place_writes_result_sheets_into_the_input_and_summary_into_out(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str], writers: None) -> None:
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     import openpyxl
 
     book = write_book(tmp_path / "a.xlsx", invalid_book())
@@ -196,7 +188,7 @@ def test_in_place_writes_result_sheets_into_the_input_and_summary_into_out(
 
 
 def test_glob_matches_books_and_a_glob_matching_nothing_fails(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str], writers: None) -> None:
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write_book(tmp_path / "2021-03.xlsx", small_book())
     (tmp_path / "2021-03.pdf").write_bytes(b"%PDF")
     code, payload = run_batch(capsys, str(tmp_path / "2021-*"), str(tmp_path / "nope-*.xlsx"),
@@ -225,7 +217,7 @@ def test_progress_bar_shows_count_current_book_and_eta() -> None:
 
 
 def test_progress_is_quiet_when_stderr_is_not_a_terminal(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str], writers: None) -> None:
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write_book(tmp_path / "a.xlsx", small_book())
     main(["batch", str(tmp_path / "a.xlsx"), "--month", "2021-03", "--out", str(tmp_path / "o")])
     captured = capsys.readouterr()
@@ -269,7 +261,7 @@ def test_same_named_books_from_two_arguments_get_distinct_outputs(tmp_path: Path
 
 @pytest.mark.slow
 def test_ctrl_c_leaves_no_half_written_output_and_inputs_unchanged(
-        tmp_path: Path, writers: None) -> None:
+        tmp_path: Path) -> None:
     src = tmp_path / "in"
     src.mkdir()
     first = write_book(src / "book000.xlsx", small_book())
@@ -329,9 +321,8 @@ def test_true_and_1_in_one_integer_column_are_parsed_apart() -> None:
 SAMPLE = ROOT / "workbook" / "sample" / "seodaemun-2021.xlsx"
 
 
-@pytest.mark.skipif(not SAMPLE.exists(), reason="bundled sample not built")
 def test_batch_figures_on_the_sample_match_the_single_book_commands(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str], writers: None) -> None:
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, payload = run_batch(capsys, str(SAMPLE), "--month", "2021-03", "--out", str(tmp_path))
     book = payload["books"][0]
     assert (code, book["status"]) == (0, "ok")
@@ -347,3 +338,13 @@ def test_batch_figures_on_the_sample_match_the_single_book_commands(
     assert (book["seats"], book["people"]) == (488, 281)
     assert book["allowance"] == allowance["total"]
     assert book["score"] == attendance["scores"]["total"]
+
+
+def test_batch_prints_each_books_headline_figures(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # 488 seats / 281 people: the seed's 2021-03-01 tables; 2,840,000원: the allowance
+    # golden test's hand count for 2021-03 (tests/test_allowance.py).
+    assert main(["batch", str(SAMPLE), "--month", "2021-03", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "활동 488석 (실 인원 281명), 참석수당 2,840,000원" in out
+    assert f"→ {tmp_path / SAMPLE.name}" in out

@@ -213,7 +213,6 @@ def _sheet_grid(path: Path, name: str) -> list[list[Any]]:
         wb.close()
 
 
-@pytest.mark.skipif(not SAMPLE.exists(), reason="bundled sample not built")
 def test_overlap_on_the_sample_counts_the_seeds_281_people(server: Any) -> None:
     out = call(server, "overlap", _sheet_grid(SAMPLE, "위원"), _sheet_grid(SAMPLE, "조직"),
                _sheet_grid(SAMPLE, "활동"), serial(dt.date(2021, 3, 1)))

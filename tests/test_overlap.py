@@ -137,7 +137,6 @@ def test_cli_overlap_without_roster_sheet_exits_2(tmp_path: Path,
 
 
 def test_rerunning_in_place_replaces_the_sheet(tmp_path: Path) -> None:
-    pytest.importorskip("hyeopchi.io.writeback")
     import openpyxl
 
     path = write_book(tmp_path / "book.xlsx", small_book())

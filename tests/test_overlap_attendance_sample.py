@@ -18,7 +18,6 @@ from hyeopchi.io.reader import read_book
 
 SAMPLE = Path(__file__).resolve().parents[1] / "workbook" / "sample" / "seodaemun-2021.xlsx"
 D = dt.date
-pytestmark = pytest.mark.skipif(not SAMPLE.exists(), reason="sample workbook not built")
 
 
 @pytest.fixture(scope="module")

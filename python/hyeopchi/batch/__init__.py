@@ -248,11 +248,28 @@ def _failed(path: Path, message: str) -> dict[str, Any]:
             "jobs": [], "output": None}
 
 
+def _figures(r: dict[str, Any]) -> str:
+    """The book's headline figures for a person reading the terminal."""
+    parts = []
+    if r.get("seats") is not None:
+        parts.append(f"활동 {r['seats']:,}석 (실 인원 {r['people']:,}명)")
+    if r.get("allowance") is not None:
+        parts.append(f"참석수당 {r['allowance']:,}원")
+    if r.get("score") is not None:
+        parts.append(f"평가지표 4-1 {r['score']:g}점")
+    text = ", ".join(parts)
+    if r.get("output"):
+        text += f" → {r['output']}"
+    return text.strip()
+
+
 def _print_text(results: list[dict[str, Any]], names: list[str], payload: dict[str, Any]) -> None:
     mark = {"ok": "정상", "invalid": "오류", "failed": "실패"}
     for name, r in zip(names, results):
         skipped = " (최신, 건너뜀)" if r.get("skipped") else ""
         message = r["message"].removeprefix(f"{Path(name).name}: ")
         print(f"[{mark[r['status']]}] {name}{skipped}: {message}")
+        if figures := _figures(r):
+            print(f"    {figures}")
     print(f"정상 {payload['ok']}개, 검증 오류 {payload['invalid']}개, 실패 {payload['failed']}개"
           f" → 요약 {payload['summary']}")
