@@ -449,6 +449,20 @@ CASES: list[Case] = [
         Refused("사용 범위가 너무 큽니다 (A1:H1048576")),
     Case("hand-written-xml-book-reads-clean", lambda folder: raw_small_book(folder / "b.xlsx"),
          Clean()),
+    # malformed cells (hand-written XML): refused, never a crash inside calamine
+    Case("cell-in-row-0", lambda f: _odd_cell(f, '<row r="3"><c r="A0"><v>1</v></c></row>'),
+         Refused("'활동' 시트를 읽을 수 없습니다")),
+    Case("cell-reference-backwards", lambda f: _odd_cell(f, '<row r="3"><c r="1A"><v>1</v></c></row>'),
+         Refused("'활동' 시트를 읽을 수 없습니다")),
+    Case("shared-string-index-out-of-range", lambda f: _odd_cell(
+        f, '<row r="3"><c r="A3" t="s"><v>999</v></c></row>'), Refused("시트를 읽을 수 없습니다")),
+    Case("boolean-cell-of-7", lambda f: _odd_cell(f, '<row r="3"><c r="D3" t="b"><v>7</v></c></row>'),
+         Refused("시트를 읽을 수 없습니다")),
+    Case("column-past-xfd-refused", lambda f: _odd_cell(
+        f, '<row r="3"><c r="ZZZZZZZ3"><v>1</v></c></row>'), Refused("사용 범위가 너무 큽니다")),
+    Case("merge-over-the-whole-sheet", lambda f: _odd_cell(f, "", "<mergeCells count=\"1\">"
+         "<mergeCell ref=\"A3:XFD1048576\"/></mergeCells>"),  # A3 spreads into blank E4
+         Reported("invalid-date", "활동", "E4")),
     # not workbooks
     Case("xls-renamed-to-xlsx", file_with(cfb_header()), Refused("이전 형식(.xls)")),
     Case("password-protected-book", file_with(cfb_header() + b"\0" * 1024), Refused("암호")),
@@ -463,3 +477,11 @@ def _plain_zip(path: Path) -> Path:
     with zipfile.ZipFile(path, "w") as zf:
         zf.writestr("word/document.xml", "<w/>")
     return path
+
+
+def _odd_cell(folder: Path, row: str, after: str = "") -> Path:
+    """The small book with one hand-written row (or element after sheetData) in 활동."""
+    rows = [[v.isoformat() if isinstance(v, (dt.date, dt.time)) else v for v in r]
+            for r in small_book()["활동"]]
+    xml = sheet_xml(rows, extra_rows=row).replace("</sheetData>", "</sheetData>" + after)
+    return raw_small_book(folder / "book.xlsx", 활동=xml)

@@ -113,7 +113,8 @@ def _inflate_checked(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> N
                 if size > info.file_size:
                     break
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError):
-        raise BookError(f"{name}: 파일이 손상되었습니다 ('{info.filename}' 항목을 풀 수 없음).") from None
+        raise BookError(
+            f"{name}: 파일이 손상되었습니다 ('{info.filename}' 항목을 풀 수 없음).") from None
     if size != info.file_size:
         raise BookError(f"{name}: '{info.filename}' 항목의 실제 크기가 기록된 크기"
                         f"({info.file_size:,}바이트)와 다릅니다. 압축 폭탄으로 보고 읽지 않습니다.")

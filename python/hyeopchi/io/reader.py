@@ -45,7 +45,8 @@ def read_book(path: str | Path, sheets: Iterable[str] | None = None) -> Book:
     for meta in workbook.sheets_metadata:
         if meta.name in wanted and meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
             workbook.close()
-            raise BookError(f"'{meta.name}' 시트는 차트 시트입니다. 표가 있는 일반 시트여야 합니다.")
+            raise BookError(
+                f"'{meta.name}' 시트는 차트 시트입니다. 표가 있는 일반 시트여야 합니다.")
     try:
         return _book_from_calamine(workbook, wanted, flags, str(path))
     finally:
@@ -146,7 +147,8 @@ def _check_size(sheet: str, rows: int, columns: int, cells: int) -> None:
 def _flag_cells(data: bytes, flags: dict[tuple[int, int], tuple[str, str]]) -> None:
     if b't="e"' in data:
         for m in _ERROR_CELL.finditer(data):
-            flags[(_row_number(m[2]), _col_index(m[1]))] = ("error-value", m[3].decode("utf-8", "replace"))
+            shown = m[3].decode("utf-8", "replace")
+            flags[(_row_number(m[2]), _col_index(m[1]))] = ("error-value", shown)
     if b"<f" in data:
         for m in _UNCACHED.finditer(data):
             flags.setdefault((_row_number(m[2]), _col_index(m[1])), ("formula-no-value", ""))
@@ -180,7 +182,7 @@ def _row_number(digits: bytes) -> int:
 
 def _col_index(letters: bytes) -> int:
     if len(letters) > 3:
-        return 10**6  # past XFD: only ever compared against the limits
+        return 10**12  # far past XFD (calamine would take it as is): only compared to limits
     n = 0
     for ch in letters:
         n = n * 26 + ch - 64
