@@ -124,10 +124,12 @@ def _at(table: Table, mask: pd.Series, column: str, code: str,
     """One issue per True row of `mask`, at (row, column), unless the reader flagged it."""
     out = []
     where = column if column in table.letters or fallback_column is None else fallback_column
-    for row in table.df.index[mask.to_numpy(dtype=bool)]:
+    picked = mask.to_numpy(dtype=bool)
+    rows = table.df.index[picked].tolist()
+    values = table.df[column].to_numpy()[picked].tolist()  # no per-row DataFrame lookups
+    for row, value in zip(rows, values, strict=True):
         if (table.sheet, row, column) in flagged:
             continue
-        value = table.df.at[row, column]
         issue = table.issue(code, row, column, value, **extra)
         if where != column:  # the target column is absent: point at the column that asks for it
             issue = _moved(issue, table.cell(row, where))
@@ -222,10 +224,22 @@ def date_order(book: Book) -> list[Issue]:
 
 
 def _pairs(table: Table, mask: pd.Series, column: str, other: str, code: str) -> list[Issue]:
+    picked = mask.to_numpy(dtype=bool)
+    rows = table.df.index[picked].tolist()
+    values = table.df[column].to_numpy()[picked].tolist()
+    others = table.df[other].to_numpy()[picked].tolist()
+    return [table.issue(code, row, column, value, other=other, other_value=_show(other_value))
+            for row, value, other_value in zip(rows, values, others, strict=True)]
+
+
+def _shown_all(values: list[Any]) -> list[str]:
+    """_show over many values, each distinct one formatted once; blank for missing."""
+    cache: dict[Any, str] = {}
     out = []
-    for row in table.df.index[mask.to_numpy(dtype=bool)]:
-        out.append(table.issue(code, row, column, table.df.at[row, column], other=other,
-                               other_value=_show(table.df.at[row, other])))
+    for v in values:
+        if v not in cache:
+            cache[v] = _show(v) if pd.notna(v) else ""
+        out.append(cache[v])
     return out
 
 
@@ -242,19 +256,25 @@ def membership_outside_appointment(book: Book) -> list[Issue]:
     people = book.df("위원")[["위원ID", "위촉일", "해촉일"]].dropna(subset=["위원ID"])
     people = people.drop_duplicates("위원ID").set_index("위원ID")
     df = table.df
-    appointed = as_datetime(df["위원ID"].map(people["위촉일"]))
-    dismissed = as_datetime(df["위원ID"].map(people["해촉일"]))
+    appointed_on, dismissed_on = df["위원ID"].map(people["위촉일"]), df["위원ID"].map(people["해촉일"])
+    appointed, dismissed = as_datetime(appointed_on), as_datetime(dismissed_on)
     start, end = as_datetime(df["시작일"]), as_datetime(df["종료일"])
     early = (start < appointed).fillna(False)
-    late = ((start >= dismissed) | (end >= dismissed)).fillna(False)
+    starts_late = (start >= dismissed).fillna(False)
+    late = starts_late | (end >= dismissed).fillna(False)
+    picked = (early | late).to_numpy(dtype=bool)
+    if not picked.any():
+        return []
+    on_start = (early | starts_late).to_numpy(dtype=bool)[picked].tolist()
+    columns = {c: df[c].to_numpy()[picked].tolist() for c in ("위원ID", "시작일", "종료일")}
+    shown = {c: _shown_all(s.to_numpy()[picked].tolist())
+             for c, s in (("위촉일", appointed_on), ("해촉일", dismissed_on))}
     out = []
-    for row in df.index[(early | late).to_numpy(dtype=bool)]:
-        column = "시작일" if early.loc[row] or start.loc[row] >= dismissed.loc[row] else "종료일"
-        member = df.at[row, "위원ID"]
+    for i, row in enumerate(df.index[picked].tolist()):
+        column = "시작일" if on_start[i] else "종료일"
         out.append(table.issue(
-            "membership-outside-appointment", row, column, df.at[row, column], member=member,
-            start=_show(people.at[member, "위촉일"]) if pd.notna(people.at[member, "위촉일"]) else "",
-            end=_show(people.at[member, "해촉일"]) if pd.notna(people.at[member, "해촉일"]) else ""))
+            "membership-outside-appointment", row, column, columns[column][i],
+            member=columns["위원ID"][i], start=shown["위촉일"][i], end=shown["해촉일"][i]))
     return out
 
 
