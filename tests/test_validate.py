@@ -219,3 +219,24 @@ def test_cli_bad_option_exits_2_in_korean(capsys: pytest.CaptureFixture[str]) ->
         main(["validate"])
     assert exc.value.code == 2
     assert "명령 인자" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("sheet", ["설정", "평가입력", "심사"])
+def test_empty_optional_sheet_counts_as_absent(tmp_path: Path, sheet: str,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    # Contract section 1: 설정 and 평가입력 are optional (defaults / null scores); 심사 is only
+    # needed by `screen`. A sheet left empty must not make the whole book unusable.
+    book = small_book()
+    book[sheet] = []
+    path = write_book(tmp_path / "b.xlsx", book)
+    assert main(["validate", str(path), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["ok"] is True
+    assert read_book(path).empty == {sheet}
+
+
+def test_empty_required_sheet_says_it_is_empty(tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    book = small_book()
+    book["활동"] = []
+    assert main(["validate", str(write_book(tmp_path / "b.xlsx", book))]) == 2
+    assert capsys.readouterr().err.strip() == "hyeopchi: '활동' 시트에 머리글 행이 없습니다 (빈 시트)."

@@ -12,7 +12,7 @@ WARNING = "warning"
 TEMPLATES: dict[str, str] = {
     # reader
     "missing-sheet": "'{sheet}' 시트가 없습니다.",
-    "empty-sheet": "'{sheet}' 시트에 머리글 행이 없습니다.",
+    "empty-sheet": "'{sheet}' 시트에 머리글 행이 없습니다 (빈 시트).",
     "missing-column": "'{sheet}' 시트 머리글({row}행)에 '{column}' 열이 없습니다.",
     "duplicate-header": "{sheet}!{cell}: 머리글 '{column}'이(가) 두 번 있습니다.",
     "invalid-date": "{sheet}!{cell}: 날짜가 아닙니다 ('{value}'). 예: 2021-03-01, 2021.3.1",

@@ -49,6 +49,9 @@ class Table:
                           **extra)
 
 
+CellFlags = Mapping[tuple[int, int], tuple[str, str]]  # (row, col) 1-based -> (code, shown value)
+
+
 @dataclass
 class Book:
     """The typed tables of one workbook plus the faults found while reading them."""
@@ -57,14 +60,27 @@ class Book:
     sheet_names: list[str]
     issues: list[Issue] = field(default_factory=list)
     source: str = ""
+    empty: set[str] = field(default_factory=set)  # present but holding no values
 
     def has(self, sheet: str) -> bool:
         return sheet in self.tables
 
     def table(self, sheet: str) -> Table:
         if sheet not in self.tables:
-            raise BookError.from_issue(make_issue("missing-sheet", sheet))
+            code = "empty-sheet" if sheet in self.empty else "missing-sheet"
+            raise BookError.from_issue(make_issue(code, sheet))
         return self.tables[sheet]
+
+    def add_grid(self, sheet: str, grid: Sequence[Sequence[Any]],
+                 origin: tuple[int, int] = (0, 0), flags: CellFlags | None = None) -> None:
+        """Parse one sheet's values into the book. A sheet with no values counts as absent:
+        an optional sheet (설정, 평가입력...) left empty falls back to its defaults."""
+        if all(_blank_row(row) for row in grid):
+            self.empty.add(sheet)
+            return
+        table, found = table_from_grid(sheet, grid, origin, flags)
+        self.tables[sheet] = table
+        self.issues.extend(found)
 
     def df(self, sheet: str) -> pd.DataFrame:
         return self.table(sheet).df
@@ -73,8 +89,6 @@ class Book:
         for sheet in sheets:
             self.table(sheet)
 
-
-CellFlags = Mapping[tuple[int, int], tuple[str, str]]  # (row, col) 1-based -> (code, shown value)
 
 
 def table_from_grid(

@@ -7,8 +7,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from ..core.issues import Issue
-from ..core.tables import Book, table_from_grid
+from ..core.tables import Book
 
 _ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$")
 
@@ -40,13 +39,7 @@ def read_open_book(book: Any, sheets: Iterable[str]) -> Book:
     """The typed tables of the input sheets present in the open book `book` (an xw.Book)."""
     names = [s.name for s in book.sheets]
     out = Book(tables={}, sheet_names=names, source=book.name)
-    issues: list[Issue] = []
     for name in sheets:
-        if name not in names:
-            continue
-        grid, origin = sheet_grid(book.sheets[name])
-        table, found = table_from_grid(name, grid, origin)
-        out.tables[name] = table
-        issues.extend(found)
-    out.issues = issues
+        if name in names:
+            out.add_grid(name, *sheet_grid(book.sheets[name]))
     return out

@@ -15,9 +15,9 @@ from typing import Any
 
 import python_calamine
 
-from ..core.issues import BookError, Issue
+from ..core.issues import BookError
 from ..core.schema import SHEET_FILES
-from ..core.tables import Book, CellFlags, table_from_grid
+from ..core.tables import Book, CellFlags
 from .package import CHUNK, MAX_CELLS, MAX_ROWS, check_package, open_package, sheet_parts
 
 _ERROR_CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?t="e"[^>]*>(?:<f[^>]*>.*?</f>|<f[^>]*/>)?<v>([^<]*)</v>')
@@ -57,7 +57,6 @@ def _book_from_calamine(workbook: Any, wanted: list[str], flags: dict[str, CellF
                         source: str) -> Book:
     names = list(workbook.sheet_names)
     book = Book(tables={}, sheet_names=names, source=source)
-    issues: list[Issue] = []
     for sheet in wanted:
         if sheet not in names:
             continue
@@ -68,10 +67,7 @@ def _book_from_calamine(workbook: Any, wanted: list[str], flags: dict[str, CellF
         except Exception as exc:
             raise BookError(f"'{sheet}' 시트를 읽을 수 없습니다 ({_short(exc)}).") from None
         _fill_merged(ws, grid, origin)
-        table, found = table_from_grid(sheet, grid, origin, flags.get(sheet))
-        book.tables[sheet] = table
-        issues.extend(found)
-    book.issues = issues
+        book.add_grid(sheet, grid, origin, flags.get(sheet))
     return book
 
 
