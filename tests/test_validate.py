@@ -240,3 +240,11 @@ def test_empty_required_sheet_says_it_is_empty(tmp_path: Path,
     book["활동"] = []
     assert main(["validate", str(write_book(tmp_path / "b.xlsx", book))]) == 2
     assert capsys.readouterr().err.strip() == "hyeopchi: '활동' 시트에 머리글 행이 없습니다 (빈 시트)."
+
+
+def test_a_huge_bad_value_is_quoted_short_in_every_message(tmp_path: Path) -> None:
+    book = small_book()
+    book["위원"][1][2] = "당연" * 16000  # 32,000 characters: not an enum value
+    (issue,) = run_validate(tmp_path, book)["errors"]
+    assert issue["code"] == "enum-value"
+    assert len(issue["message"]) < 200 and "…" in issue["message"]

@@ -67,6 +67,19 @@ class Issue:
         return d
 
 
+SHOWN_CHARS = 50  # a value quoted in a message is cut to this many characters
+
+
+def shown_value(value: Any) -> Any:
+    """A value as quoted in a message: white space folded, long text cut, so a message stays
+    one short line (a 32,767-character cell must not make a 32 KB message)."""
+    if isinstance(value, str):
+        value = " ".join(value.split())
+        if len(value) > SHOWN_CHARS:
+            return value[:SHOWN_CHARS] + "…"
+    return value
+
+
 def _jsonable(value: Any) -> Any:
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
@@ -88,7 +101,7 @@ def make_issue(
 ) -> Issue:
     """Build an Issue with its Korean message filled from TEMPLATES[code]."""
     template = TEMPLATES[code]
-    shown = "" if value is None else _jsonable(value)
+    shown = "" if value is None else shown_value(_jsonable(value))
     where = cell if cell is not None else (f"{row}행" if row is not None else "")
     message = template.format(sheet=sheet, cell=where, column=column or "", value=shown, row=row,
                               **extra)

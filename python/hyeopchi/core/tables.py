@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from .issues import BookError, Issue, make_issue
+from .issues import BookError, Issue, make_issue, shown_value
 from .schema import SheetSchema, sheet_schema
 from .values import PARSERS, header_key, is_blank
 
@@ -210,7 +210,7 @@ def _convert_column(sheet: str, name: str, kind: str, grid: Sequence[Sequence[An
             if value is _INVALID:
                 row = r0 + body[i] + 1
                 found.append((row, make_issue(code, sheet, row=row, column=name,
-                                              cell=f"{letter}{row}", value=_shown(raws[i]))))
+                                              cell=f"{letter}{row}", value=shown_value(raws[i]))))
                 out[i] = None
     if flags:
         for i, raw in enumerate(raws):
@@ -222,18 +222,6 @@ def _convert_column(sheet: str, name: str, kind: str, grid: Sequence[Sequence[An
                                                   cell=f"{letter}{row}", value=flag[1])))
     issues.extend(issue for _, issue in sorted(found, key=lambda f: f[0]))
     return out
-
-
-SHOWN_CHARS = 50  # a value quoted in a message is cut to this many characters
-
-
-def _shown(raw: Any) -> Any:
-    """A cell value as quoted in an issue: long text cut, so a message stays one short line."""
-    if isinstance(raw, str):
-        raw = " ".join(raw.split())
-        if len(raw) > SHOWN_CHARS:
-            return raw[:SHOWN_CHARS] + "…"
-    return raw
 
 
 def _parse_cell(parse: Any, raw: Any) -> Any:
