@@ -64,8 +64,8 @@ def small_book() -> dict[str, list[list[Any]]]:
         ("출석", ATTENDANCE), ("수당기준", RATES))}
 
 
-def write_book(path: Path, sheets: dict[str, list[list[Any]]]) -> Path:
-    """Write each sheet's rows from A1; dates get a date format so Excel shows them as dates."""
+def new_workbook(sheets: dict[str, list[list[Any]]]) -> openpyxl.Workbook:
+    """Each sheet's rows from A1; dates get a date format so Excel shows them as dates."""
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
     for name, rows in sheets.items():
@@ -78,5 +78,9 @@ def write_book(path: Path, sheets: dict[str, list[list[Any]]]) -> Path:
                     cell.number_format = "yyyy-mm-dd"
                 elif isinstance(cell.value, dt.time):
                     cell.number_format = "hh:mm"
-    wb.save(path)
+    return wb
+
+
+def write_book(path: Path, sheets: dict[str, list[list[Any]]]) -> Path:
+    new_workbook(sheets).save(path)
     return path

@@ -17,7 +17,7 @@ from typing import Any
 
 import openpyxl
 import xlsxwriter
-from books import D, small_book
+from books import D, new_workbook, small_book
 
 Sheets = dict[str, list[list[Any]]]
 
@@ -52,28 +52,11 @@ class Case:
 
 # --- writers ------------------------------------------------------------------------------
 
-def workbook(sheets: Sheets) -> openpyxl.Workbook:
-    """Like books.write_book, but returns the openpyxl workbook to be edited further."""
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for row in rows:
-            ws.append(row)
-        for row in ws.iter_rows():
-            for cell in row:
-                if isinstance(cell.value, dt.date):
-                    cell.number_format = "yyyy-mm-dd"
-                elif isinstance(cell.value, dt.time):
-                    cell.number_format = "hh:mm"
-    return wb
-
-
 def edited(change: Callable[[openpyxl.Workbook], None],
            sheets: Callable[[], Sheets] = small_book) -> Callable[[Path], Path]:
     """A builder: the small book (or `sheets()`), changed by `change`, saved with openpyxl."""
     def build(folder: Path) -> Path:
-        wb = workbook(sheets())
+        wb = new_workbook(sheets())
         change(wb)
         path = folder / "book.xlsx"
         wb.save(path)

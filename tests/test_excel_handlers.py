@@ -22,18 +22,7 @@ EPOCH = dt.datetime(1899, 12, 30)
 SAMPLE = Path(__file__).resolve().parents[1] / "workbook" / "sample" / "seodaemun-2021.xlsx"
 
 
-@pytest.fixture(autouse=True)
-def _remote_engine(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The noncommercial key, for these tests only. xlwings reads it when first imported,
-    so the remote engines are registered here if that import happened without it."""
-    monkeypatch.setenv("XLWINGS_LICENSE_KEY", "noncommercial")
-    for name in ("remote", "officejs"):
-        if name not in xw.engines.engines_by_name:
-            from xlwings.pro import _xlofficejs, _xlremote
-
-            impl = {"remote": _xlremote, "officejs": _xlofficejs}[name].engine
-            xw.engines.add(xw.main.Engine(impl=impl))
-            monkeypatch.setattr(xw, "__pro__", True)
+pytestmark = pytest.mark.usefixtures("remote_engine")
 
 
 def serial(value: Any) -> Any:
