@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from functools import cached_property
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .issues import BookError, Issue
 from .jobs import Outcome
-from .membership import expected_attendees
+from .membership import expected_index
 from .scalars import attendance_rate, round_half_up, score_band
 from .settings import Settings, read_settings
 from .sheetspec import INT, PERCENT_1, SCORE, Block, SheetSpec
@@ -69,23 +71,43 @@ class MeetingTally:
     groups: dict[str, Tally]
 
 
+Counts = dict[str, tuple[np.ndarray, np.ndarray]]  # group -> (expected, attended) per meeting
+
+
 @dataclass
 class Attendance:
     start: dt.date
     end: dt.date
     types: tuple[str, ...]
     settings: Settings
-    meetings: list[MeetingTally]
+    table: pd.DataFrame  # the meetings in order: 회의ID, 조직ID, 조직명, 유형, 회차, 일자
+    counts: Counts  # integer counts per meeting (row of `table`) and group
     qualitative: dict[str, float | None]
     warnings: list[Issue]  # 설정 values that could not be used (their defaults were)
+    _pooled: dict[str, Tally] = field(init=False, repr=False, compare=False)
+    _means: dict[str, Fraction | None] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._pooled = {g: Tally(int(n.sum()), int(k.sum())) for g, (n, k) in self.counts.items()}
+        self._means = {g: _mean_rate(n, k) for g, (n, k) in self.counts.items()}
+
+    @cached_property
+    def meetings(self) -> list[MeetingTally]:
+        """The meetings as objects (for callers and tests; the outputs work on the arrays)."""
+        t = self.table
+        counts = {g: (n.tolist(), k.tolist()) for g, (n, k) in self.counts.items()}
+        return [MeetingTally(mid, body_id, body, body_type, rnd, day,
+                             {g: Tally(n[i], k[i]) for g, (n, k) in counts.items()})
+                for i, (mid, body_id, body, body_type, rnd, day) in enumerate(zip(
+                    t["회의ID"], t["조직ID"], t["조직명"], t["유형"], t["회차"], t["일자"],
+                    strict=True))]
 
     def pooled(self, group: str) -> Tally:
-        return Tally(sum(m.groups[group].expected for m in self.meetings),
-                     sum(m.groups[group].attended for m in self.meetings))
+        return self._pooled[group]
 
     def mean_rate(self, group: str) -> Fraction | None:
-        rates = [r for m in self.meetings if (r := m.groups[group].rate) is not None]
-        return sum(rates, Fraction(0)) / len(rates) if rates else None
+        """Mean of the per-meeting rates, meetings nobody was expected at left out (exact)."""
+        return self._means[group]
 
     def scores(self) -> dict[str, float | None]:
         admin, civil = self.pooled("행정").rate, self.pooled("민간").rate
@@ -98,6 +120,17 @@ class Attendance:
         out["total"] = (None if any(p is None for p in parts)
                         else float(sum(Decimal(str(p)) for p in parts)))
         return out
+
+
+def _mean_rate(expected: np.ndarray, attended: np.ndarray) -> Fraction | None:
+    """sum(attended_i / expected_i) / count over expected_i > 0, exactly: the attended are
+    summed per distinct denominator first, so only a few Fractions are made."""
+    some = expected > 0
+    if not some.any():
+        return None
+    by_denominator = pd.Series(attended[some]).groupby(expected[some]).sum()
+    total = sum((Fraction(int(k), int(n)) for n, k in by_denominator.items()), Fraction(0))
+    return total / int(some.sum())
 
 
 def compute_attendance(book: Book, start: dt.date, end: dt.date,
@@ -117,34 +150,60 @@ def compute_attendance(book: Book, start: dt.date, end: dt.date,
     meetings = meetings[meetings["유형"].isin(types)]
     meetings = meetings.assign(_r=meetings["회차"].map(lambda r: -1 if r is None else r))
     meetings = meetings.sort_values(["일자", "조직ID", "_r", "회의ID"], kind="stable")
-
-    expected = expected_attendees(meetings, book.df("활동"), members)
-    people = members[["위원ID", "구분", "신분"]].dropna(subset=["위원ID"]).drop_duplicates("위원ID")
-    expected = expected[["회의ID", "위원ID"]].merge(people, on="위원ID", how="inner")
-    counted = {"출석", "대리출석"} if settings.proxy_counts else {"출석"}
-    rows = book.df("출석")[["회의ID", "위원ID", "출석"]].dropna().drop_duplicates(
-        ["회의ID", "위원ID"])  # a repeated row: the first one stands (validate flags it)
-    present = rows[rows["출석"].isin(counted)][["회의ID", "위원ID"]].assign(참석=True)
-    expected = expected.merge(present, on=["회의ID", "위원ID"], how="left")
-    expected["참석"] = expected["참석"].eq(True)
-
-    masks = {g: rule(expected) for g, rule in GROUPS.items()}
-    by_meeting = {g: _count(expected[mask]) for g, mask in masks.items()}
-    tallies = []
-    for m in meetings.itertuples(index=False):
-        groups = {}
-        for g in GROUPS:
-            n, k = by_meeting[g].get(m.회의ID, (0, 0))
-            groups[g] = Tally(n, k)
-        tallies.append(MeetingTally(m.회의ID, m.조직ID, m.조직명, m.유형, m.회차, m.일자, groups))
-    return Attendance(start, end, tuple(types), settings, tallies, _qualitative(book),
+    meetings = meetings.drop(columns="_r").reset_index(drop=True)
+    counts = _tally(book, meetings, members, settings.proxy_counts)
+    return Attendance(start, end, tuple(types), settings, meetings, counts, _qualitative(book),
                       warnings)
 
 
-def _count(expected: pd.DataFrame) -> dict[str, tuple[int, int]]:
-    grouped = expected.groupby("회의ID")["참석"].agg(["size", "sum"])
-    return {mid: (int(n), int(k))
-            for mid, n, k in zip(grouped.index, grouped["size"], grouped["sum"], strict=True)}
+def _tally(book: Book, meetings: pd.DataFrame, members: pd.DataFrame,
+           proxy_counts: bool) -> Counts:
+    """Expected and attended per meeting and group, in integer codes (no per-row Python).
+
+    Expected: the body's members on the day (core.membership) who are on 위원. Attended: an
+    expected member whose first usable 출석 row for the meeting says a counted status.
+    """
+    n_meetings = len(meetings)
+    meeting_ids = pd.Index(meetings["회의ID"])
+    people = members[["위원ID", "구분", "신분"]].dropna(subset=["위원ID"]).drop_duplicates("위원ID")
+    people = people.reset_index(drop=True)
+    person_ids = pd.Index(people["위원ID"])
+    n_people = max(len(people), 1)
+
+    e = expected_index(meetings, book.df("활동"), members)
+    at = meeting_ids.get_indexer(e.meetings["회의ID"])[e.meeting_pos]
+    who = person_ids.get_indexer(e.memberships["위원ID"])[e.membership_pos]
+    at, who = at[who >= 0], who[who >= 0]  # only people on 위원 are expected
+
+    # 출석 rows of these meetings, of people on 위원, with a status (blank rows never count)
+    rows = book.df("출석")
+    row_at = meeting_ids.get_indexer(rows["회의ID"])
+    take = np.flatnonzero(row_at >= 0)
+    row_who = person_ids.get_indexer(rows["위원ID"].to_numpy()[take])
+    status = rows["출석"].to_numpy()[take]
+    usable = (row_who >= 0) & pd.notna(status)
+    row_keys = row_at[take][usable] * n_people + row_who[usable]
+    # A repeated (회의ID, 위원ID) row: the first one stands (validate flags it).
+    first = ~pd.Series(row_keys).duplicated(keep="first").to_numpy()
+    ok = ["출석", "대리출석"] if proxy_counts else ["출석"]
+    present = row_keys[first & pd.Series(status[usable]).isin(ok).to_numpy()]
+    came = _member_of(at * n_people + who, present, n_meetings * n_people)
+
+    counts: Counts = {}
+    for g, rule in GROUPS.items():
+        in_group = rule(people).to_numpy(dtype=bool)[who]
+        counts[g] = (np.bincount(at[in_group], minlength=n_meetings),
+                     np.bincount(at[in_group & came], minlength=n_meetings))
+    return counts
+
+
+def _member_of(keys: np.ndarray, present: np.ndarray, size: int) -> np.ndarray:
+    """keys in present (both integers in 0..size-1): a bit table when it is small enough."""
+    if size > 1 << 26:
+        return np.isin(keys, present)
+    table = np.zeros(size, dtype=bool)
+    table[present] = True
+    return table[keys]
 
 
 def _qualitative(book: Book) -> dict[str, float | None]:
@@ -164,17 +223,32 @@ def _float(rate: Fraction | None) -> float | None:
     return None if rate is None else float(rate)
 
 
+def _floats(expected: np.ndarray, attended: np.ndarray) -> list[float | None]:
+    """attended / expected per meeting as floats (== float(Fraction): both correctly rounded),
+    None where nobody was expected."""
+    rates = (attended / np.maximum(expected, 1)).tolist()
+    return [None if n == 0 else r for n, r in zip(expected.tolist(), rates, strict=True)]
+
+
 def attendance_json(a: Attendance) -> dict[str, Any]:
+    t = a.table
+    iso = {d: d.isoformat() for d in set(t["일자"].tolist())}
+    per_group = []
+    for n, k in a.counts.values():
+        rates = _floats(n, k)
+        per_group.append([{"expected": e, "attended": c, "rate": r}
+                          for e, c, r in zip(n.tolist(), k.tolist(), rates, strict=True)])
     meetings = [{
-        "meeting_id": m.meeting_id,
-        "date": m.day.isoformat(),
-        "body_id": m.body_id,
-        "body": m.body,
-        "type": m.body_type,
-        "round": m.round,
-        "groups": {g: {"expected": t.expected, "attended": t.attended, "rate": _float(t.rate)}
-                   for g, t in m.groups.items()},
-    } for m in a.meetings]
+        "meeting_id": mid,
+        "date": iso[day],
+        "body_id": body_id,
+        "body": body,
+        "type": body_type,
+        "round": rnd,
+        "groups": dict(zip(a.counts, groups, strict=True)),
+    } for mid, day, body_id, body, body_type, rnd, *groups in zip(
+        t["회의ID"].tolist(), t["일자"].tolist(), t["조직ID"].tolist(), t["조직명"].tolist(),
+        t["유형"].tolist(), t["회차"].tolist(), *per_group, strict=True)]
     summary = {}
     for g in GROUPS:
         t = a.pooled(g)
@@ -194,7 +268,7 @@ def attendance_job(book: Book, start: dt.date, end: dt.date,
     rate = "-" if whole["rate"] is None else f"{round_half_up(whole['rate'] * 100, 1)}%"
     scores = payload["scores"]
     shown = {k: "-" if v is None else f"{v:g}" for k, v in scores.items()}
-    summary = (f"{a.start} ~ {a.end} 회의 {len(a.meetings)}건, 참석율 {rate} "
+    summary = (f"{a.start} ~ {a.end} 회의 {len(a.table)}건, 참석율 {rate} "
                f"({whole['attended']}/{whole['expected']}), 평가지표 4-1-1 {shown['4-1-1']}점, "
                f"4-1-2 {shown['4-1-2']}점, 합계 {shown['total']}점")
     for w in a.warnings:
@@ -211,10 +285,22 @@ def _shown(rate: Fraction | None) -> float | str:
     return "-" if rate is None else round_half_up(rate, 3)
 
 
-def _header(m: MeetingTally, many_bodies: bool) -> str:
-    day = f"({m.day:%y}.{m.day.month}.{m.day.day}.)"
-    head = f"{m.round}차 {day}" if m.round is not None else day
-    return f"{m.body} {head}" if many_bodies else head
+def _shown_many(expected: np.ndarray, attended: np.ndarray) -> list[float | str]:
+    """_shown for every meeting at once, in integers: floor(1000 k / n + 1/2) = (2000 k + n) //
+    2n thousandths (then units / 1000, the float round_half_up returns)."""
+    units = (2000 * attended + expected) // np.maximum(2 * expected, 1)
+    return ["-" if n == 0 else u for n, u in zip(expected.tolist(), (units / 1000).tolist(),
+                                                  strict=True)]
+
+
+def _headers(t: pd.DataFrame, many_bodies: bool) -> list[str]:
+    days = {d: f"({d:%y}.{d.month}.{d.day}.)" for d in set(t["일자"].tolist())}
+    heads = []
+    for body, rnd, d in zip(t["조직명"].tolist(), t["회차"].tolist(), t["일자"].tolist(),
+                            strict=True):
+        head = f"{rnd}차 {days[d]}" if rnd is not None else days[d]
+        heads.append(f"{body} {head}" if many_bodies else head)
+    return heads
 
 
 def _title(a: Attendance) -> str:
@@ -222,9 +308,9 @@ def _title(a: Attendance) -> str:
 
 
 def attendance_sheet(a: Attendance) -> SheetSpec:
-    many = len({m.body_id for m in a.meetings}) > 1
-    heads = [_header(m, many) for m in a.meetings]
-    n = len(a.meetings)
+    many = a.table["조직ID"].nunique() > 1
+    heads = _headers(a.table, many)
+    n = len(a.table)
     proxy = "대리출석 포함" if a.settings.proxy_counts else "대리출석 제외"
     blocks = [
         Block(0, 0, [[_title(a)]], style="title"),
@@ -235,14 +321,15 @@ def attendance_sheet(a: Attendance) -> SheetSpec:
     row = 3
     for g, heading in SHEET_GROUPS.items():
         pooled = a.pooled(g)
+        expected, attended = a.counts[g]
         blocks.append(Block(row, 0, [[f"• {heading}"]], style="subtitle"))
         blocks.append(Block(row + 1, 0, [["구분", *heads, "평균", "합계"]], header_rows=1))
         blocks.append(Block(row + 2, 0, [
-            ["정원", *(m.groups[g].expected for m in a.meetings), None, pooled.expected],
-            ["참석자", *(m.groups[g].attended for m in a.meetings), None, pooled.attended],
+            ["정원", *expected.tolist(), None, pooled.expected],
+            ["참석자", *attended.tolist(), None, pooled.attended],
         ], number_formats={i: INT for i in range(1, n + 3)}))
         blocks.append(Block(row + 4, 0, [
-            ["참석율", *(_shown(m.groups[g].rate) for m in a.meetings),
+            ["참석율", *_shown_many(expected, attended),
              _shown(a.mean_rate(g)), _shown(pooled.rate)],
         ], number_formats={i: PERCENT_1 for i in range(1, n + 3)}))
         row += 7

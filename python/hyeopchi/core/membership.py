@@ -7,7 +7,10 @@ dismissed (해촉일 blank or D < 해촉일).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 # When one person holds two roles in one body, the first of these is their role there.
@@ -34,7 +37,7 @@ def memberships_with_dismissal(memberships: pd.DataFrame, members: pd.DataFrame)
     )
 
 
-def active_mask(m: pd.DataFrame, day: pd.Series | pd.Timestamp) -> pd.Series:
+def active_mask(m: pd.DataFrame | Mapping[str, pd.Series], day: pd.Series | pd.Timestamp) -> pd.Series:
     """Rows of memberships_with_dismissal() active on `day` (a scalar or a row-aligned Series)."""
     return (m["시작"] <= day) & (m["종료"].isna() | (day <= m["종료"])) & (
         m["해촉"].isna() | (day < m["해촉"]))
@@ -47,15 +50,66 @@ def active_on(memberships: pd.DataFrame, members: pd.DataFrame, day: dt.date) ->
     return _one_role_per_body(m, ["위원ID", "조직ID"])
 
 
-def expected_attendees(meetings: pd.DataFrame, memberships: pd.DataFrame,
-                       members: pd.DataFrame) -> pd.DataFrame:
-    """One row per (회의ID, 위원ID) of the members of each meeting's body on its 일자."""
+@dataclass(frozen=True)
+class ExpectedIndex:
+    """Who is expected at which meeting, as row positions (see expected_index)."""
+
+    meetings: pd.DataFrame  # usable meetings: 회의ID, 조직ID, 일자, 회의일; first row per 회의ID
+    memberships: pd.DataFrame  # memberships_with_dismissal()
+    meeting_pos: np.ndarray  # one entry per (회의ID, 위원ID): the row in `meetings`
+    membership_pos: np.ndarray  # ... and the 활동 row in `memberships` whose role counts
+
+
+def expected_index(meetings: pd.DataFrame, memberships: pd.DataFrame,
+                   members: pd.DataFrame) -> ExpectedIndex:
+    """The members of each meeting's body on its 일자, in integer positions (no big frame).
+
+    Pairs are ordered by (회의ID, 위원ID); a person with two roles in the body counts once, with
+    the first role of ROLE_ORDER (ties: the earlier 활동 row).
+    """
     mt = meetings[["회의ID", "조직ID", "일자"]].dropna().drop_duplicates("회의ID")
     mt = mt.assign(회의일=as_datetime(mt["일자"]))
     m = memberships_with_dismissal(memberships, members)
-    joined = mt.merge(m, on="조직ID", how="inner")
-    joined = joined[active_mask(joined, joined["회의일"])]
-    return _one_role_per_body(joined, ["회의ID", "위원ID"])
+    mi, ji = _join_on_body(mt["조직ID"], m["조직ID"])
+    day = mt["회의일"].to_numpy()[mi]
+    spans = {c: pd.Series(m[c].to_numpy()[ji]) for c in ("시작", "종료", "해촉")}
+    keep = active_mask(spans, pd.Series(day)).to_numpy(dtype=bool)
+    mi, ji = mi[keep], ji[keep]
+    # Sort by (회의ID, 위원ID, role rank), stable; the first of each (회의ID, 위원ID) stands.
+    meeting_key = pd.factorize(mt["회의ID"], sort=True)[0][mi]
+    person_key = pd.factorize(m["위원ID"], sort=True)[0][ji]
+    order = np.lexsort((m["역할순위"].to_numpy()[ji], person_key, meeting_key))
+    meeting_key, person_key = meeting_key[order], person_key[order]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = (meeting_key[1:] != meeting_key[:-1]) | (person_key[1:] != person_key[:-1])
+    order = order[first]
+    return ExpectedIndex(mt, m, mi[order], ji[order])
+
+
+def _join_on_body(left: pd.Series, right: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of an inner join on equal values, in merge order (left rows, then right)."""
+    right_codes, bodies = pd.factorize(right)
+    left_codes = pd.Index(bodies).get_indexer(left)
+    per_body = np.bincount(right_codes[right_codes >= 0], minlength=len(bodies))
+    by_body = np.argsort(right_codes, kind="stable")[(right_codes < 0).sum():]
+    starts = np.cumsum(per_body) - per_body
+    found = left_codes >= 0
+    count = np.zeros(len(left), dtype=np.int64)
+    count[found] = per_body[left_codes[found]]
+    begin = np.zeros(len(left), dtype=np.int64)
+    begin[found] = starts[left_codes[found]]
+    li = np.repeat(np.arange(len(left)), count)
+    within = np.arange(len(li)) - np.repeat(np.cumsum(count) - count, count)
+    return li, by_body[np.repeat(begin, count) + within]
+
+
+def expected_attendees(meetings: pd.DataFrame, memberships: pd.DataFrame,
+                       members: pd.DataFrame) -> pd.DataFrame:
+    """One row per (회의ID, 위원ID) of the members of each meeting's body on its 일자."""
+    e = expected_index(meetings, memberships, members)
+    left = e.meetings.iloc[e.meeting_pos].reset_index(drop=True)
+    right = e.memberships.iloc[e.membership_pos].drop(columns="조직ID").reset_index(drop=True)
+    return pd.concat([left, right], axis=1)
 
 
 def _one_role_per_body(m: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
