@@ -70,24 +70,26 @@ def expected_index(meetings: pd.DataFrame, memberships: pd.DataFrame,
     mt = meetings[["회의ID", "조직ID", "일자"]].dropna().drop_duplicates("회의ID")
     mt = mt.assign(회의일=as_datetime(mt["일자"]))
     m = memberships_with_dismissal(memberships, members)
-    mi, ji = _join_on_body(mt["조직ID"], m["조직ID"])
+    # Visit the meetings by 회의ID and each body's 활동 rows by (위원ID, role rank, row): the
+    # pairs come out in their final order, with no sort of the (large) join.
+    by_meeting = np.argsort(pd.factorize(mt["회의ID"], sort=True)[0], kind="stable")
+    person = pd.factorize(m["위원ID"], sort=True)[0]
+    by_role = np.lexsort((m["역할순위"].to_numpy(), person))
+    li, ri = _join_on_body(mt["조직ID"].to_numpy()[by_meeting], m["조직ID"].to_numpy()[by_role])
+    mi, ji = by_meeting[li], by_role[ri]
     day = mt["회의일"].to_numpy()[mi]
     spans = {c: pd.Series(m[c].to_numpy()[ji]) for c in ("시작", "종료", "해촉")}
     keep = active_mask(spans, pd.Series(day)).to_numpy(dtype=bool)
     mi, ji = mi[keep], ji[keep]
-    # Sort by (회의ID, 위원ID, role rank), stable; the first of each (회의ID, 위원ID) stands.
-    meeting_key = pd.factorize(mt["회의ID"], sort=True)[0][mi]
-    person_key = pd.factorize(m["위원ID"], sort=True)[0][ji]
-    order = np.lexsort((m["역할순위"].to_numpy()[ji], person_key, meeting_key))
-    meeting_key, person_key = meeting_key[order], person_key[order]
-    first = np.ones(len(order), dtype=bool)
-    first[1:] = (meeting_key[1:] != meeting_key[:-1]) | (person_key[1:] != person_key[:-1])
-    order = order[first]
-    return ExpectedIndex(mt, m, mi[order], ji[order])
+    # The first active row of each (회의ID, 위원ID) holds the role that counts.
+    first = np.ones(len(mi), dtype=bool)
+    first[1:] = (mi[1:] != mi[:-1]) | (person[ji[1:]] != person[ji[:-1]])
+    return ExpectedIndex(mt, m, mi[first], ji[first])
 
 
-def _join_on_body(left: pd.Series, right: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Positions of an inner join on equal values, in merge order (left rows, then right)."""
+def _join_on_body(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of an inner join on equal values: left rows in order, each with its matching
+    right rows in their order."""
     right_codes, bodies = pd.factorize(right)
     left_codes = pd.Index(bodies).get_indexer(left)
     per_body = np.bincount(right_codes[right_codes >= 0], minlength=len(bodies))
