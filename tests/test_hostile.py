@@ -306,9 +306,9 @@ FORMULA_TEXT = {  # (sheet, cell) -> text a user typed; each ends up quoted in ê
 
 
 def _formula_text_book(path: Path) -> Path:
-    from corpus import workbook
+    from books import new_workbook
 
-    wb = workbook(small_book())
+    wb = new_workbook(small_book())
     for (sheet, ref), text in FORMULA_TEXT.items():
         cell = wb[sheet][ref]
         cell.value = text
