@@ -8,16 +8,20 @@ day; the 수당기준 row for the body's 유형, the person's 역할 there, the 
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
-import math
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from .issues import ERROR, WARNING, Issue
+import numpy as np
+import pandas as pd
+
+from .issues import ERROR, Issue
 from .jobs import Outcome
-from .membership import expected_attendees
-from .rates import RateIndex, allowance_for, minutes_between, rates_from_frame
+from .paid import PAID_COLUMNS, as_warning, month_bounds, paid_columns
+from .rates import RateIndex, allowance_for, rates_from_frame
 from .schema import sheet_schema
 from .settings import Settings, read_settings
 from .sheetspec import DATE, INT, KRW, Block, Merge, SheetSpec
@@ -53,67 +57,32 @@ class Payment:
                 "row": self.row}
 
 
-def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
-    return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
-
-
 def paid_attendances(book: Book, year: int, month: int, settings: Settings,
                      rates: RateIndex) -> tuple[list[Payment], list[Issue]]:
-    """Every paid attendance of the month, ordered by date, meeting and 출석 row."""
-    first, last = month_bounds(year, month)
-    table = book.table("출석")
-    att = table.df[["회의ID", "위원ID", "출석", "방식"]].rename(columns={"방식": "출석방식"})
-    att = att[att["출석"] == "출석"].dropna(subset=["회의ID", "위원ID"])
-    att = att.reset_index().drop_duplicates(["회의ID", "위원ID"], keep="first")  # never twice
-    meetings = book.df("회의")[["회의ID", "조직ID", "일자", "방식", "시작시각", "종료시각"]]
-    meetings = meetings.dropna(subset=["회의ID", "조직ID", "일자"]).drop_duplicates("회의ID")
-    in_month = meetings["일자"].map(lambda d: first <= d <= last).astype(bool)
-    meetings = meetings[in_month]
-    people = book.df("위원")[["위원ID", "성명", "신분"]].dropna(subset=["위원ID"])
-    people = people.drop_duplicates("위원ID")
-    people = people[people["신분"].isin(settings.paid_statuses)]
-    bodies = book.df("조직")[["조직ID", "조직명", "유형"]].dropna(subset=["조직ID"])
-    bodies = bodies.drop_duplicates("조직ID")
-    expected = expected_attendees(meetings, book.df("활동"), book.df("위원"))[
-        ["회의ID", "위원ID", "역할"]]
-    rows = (att.merge(meetings, on="회의ID").merge(people, on="위원ID")
-            .merge(expected, on=["회의ID", "위원ID"]).merge(bodies, on="조직ID", how="left"))
-    rows = rows.sort_values(["일자", "회의ID", "행"], kind="stable")
-
-    payments: list[Payment] = []
-    issues: list[Issue] = []
-    for r in rows.itertuples(index=False):
-        mode = _text(r.출석방식) or _text(r.방식) or ""
-        kind = _text(r.유형) or ""
-        role = _text(r.역할)
-        minutes = minutes_between(_time(r.시작시각), _time(r.종료시각))
-        rate = rates.find(kind, role, mode, r.일자)
-        base, extra = rate.pay(minutes) if rate else (0, 0)
-        if rate is None:
-            column = "방식" if "방식" in table.letters else "출석"
-            issue = table.issue("missing-rate", int(r.행), column, mode or None,
-                                meeting=r.회의ID, kind=kind or "유형 없음",
-                                role=role or "역할 없음", mode=mode or "방식 없음",
-                                date=r.일자.isoformat())
-            issues.append(_warning(issue))
-        payments.append(Payment(r.위원ID, _text(r.성명) or "", _text(r.조직명) or r.조직ID,
-                                r.회의ID, r.일자, mode, role, minutes, base, extra, int(r.행)))
-    return payments, issues
+    """Every paid attendance of the month, ordered by date, meeting and 출석 row (one object
+    each: for callers that want them; the job itself works on paid_columns)."""
+    paid, issues = paid_columns(book, year, month, settings, rates)
+    c = _lists(paid)
+    fields = [c[f] for f in PAID_COLUMNS if f != "amount"]
+    return [Payment(*values) for values in zip(*fields, strict=True)], issues
 
 
-def _warning(issue: Issue) -> Issue:
-    return Issue(issue.code, issue.message, issue.sheet, issue.row, issue.column, issue.cell,
-                 issue.value, WARNING)
+def _lists(paid: dict[str, Any]) -> dict[str, list[Any]]:
+    """Plain Python values (int, not numpy.int64) per column."""
+    return {c: paid[c].tolist() for c in PAID_COLUMNS}
 
 
-def _text(value: Any) -> str | None:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    return str(value)
-
-
-def _time(value: Any) -> dt.time | None:
-    return value if isinstance(value, dt.time) else None
+@contextmanager
+def _bulk() -> Iterator[None]:
+    """Build hundreds of thousands of small acyclic lists/dicts without the cyclic garbage
+    collector rescanning the whole book (millions of cell objects) again and again."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def rate_errors(book: Book) -> list[Issue]:
@@ -141,24 +110,39 @@ def allowance_job(book: Book, year: int, month: int) -> Outcome:
                        exit_code=1)
     settings, setting_issues = read_settings(book)
     rates = rates_from_frame(book.df("수당기준"))
-    payments, warnings = paid_attendances(book, year, month, settings, rates)
-    by_member: dict[str, int] = {}
-    for p in payments:
-        by_member[p.member_id] = by_member.get(p.member_id, 0) + p.amount
+    paid, warnings = paid_columns(book, year, month, settings, rates)
+    people = _per_member(paid)
+    by_member = {member: amount for _, member, _, amount in people}
+    with _bulk():
+        columns = _lists(paid)
+        rows = _json_rows(columns)
+        sheet = _statement(columns, people, year, month, settings)
     total = sum(by_member.values())
-    fallbacks = [_warning(i) for i in setting_issues]
-    payload = {"month": label, "rows": [p.to_json() for p in payments],
-               "by_member": by_member, "total": total,
-               "names": {p.member_id: p.name for p in payments}, "errors": [],
+    names = {member: name for name, member, _, _ in people}
+    fallbacks = [as_warning(i) for i in setting_issues]
+    payload = {"month": label, "rows": rows, "by_member": by_member, "total": total,
+               "names": names, "errors": [],
                "warnings": [w.to_json() for w in [*fallbacks, *warnings]]}
-    summary = (f"{year}년 {month}월 참석수당: {len(payments)}건, {len(by_member)}명, "
+    summary = (f"{year}년 {month}월 참석수당: {len(rows)}건, {len(by_member)}명, "
                f"합계 {total:,}원")
     if warnings:
         summary += f" (수당기준 없음 {len(warnings)}건: 0원 처리)"
         summary += "".join(f"\n  {w.message}" for w in warnings)
     for w in fallbacks:
         summary += f"\n경고: {w.message} (기본값을 사용했습니다)"
-    return Outcome(payload, [allowance_sheet(payments, year, month, settings)], summary)
+    return Outcome(payload, [sheet], summary)
+
+
+def _json_rows(c: dict[str, list[Any]]) -> list[dict[str, Any]]:
+    """Payment.to_json of every row, built column-wise (dates formatted once per day)."""
+    iso = {d: d.isoformat() for d in set(c["date"])}
+    return [{"member_id": m, "meeting_id": g, "date": iso[d], "mode": mode, "base": b,
+             "extra": e, "amount": a, "name": n, "body": body, "role": r, "minutes": mi,
+             "row": row}
+            for m, g, d, mode, b, e, a, n, body, r, mi, row in zip(
+                c["member_id"], c["meeting_id"], c["date"], c["mode"], c["base"], c["extra"],
+                c["amount"], c["name"], c["body"], c["role"], c["minutes"], c["row"],
+                strict=True)]
 
 
 HEADERS = ["번호", "성명", "위원ID", "조직", "회의ID", "일자", "방식", "회의시간(분)", "기본료",
@@ -168,6 +152,29 @@ HEADERS = ["번호", "성명", "위원ID", "조직", "회의ID", "일자", "방�
 def allowance_sheet(payments: list[Payment], year: int, month: int,
                     settings: Settings) -> SheetSpec:
     """`수당지급_YYYY-MM`: a printable statement. Never 연락처 or bank details."""
+    columns: dict[str, list[Any]] = {c: [] for c in PAID_COLUMNS}
+    for p in payments:
+        for c in PAID_COLUMNS:
+            columns[c].append(p.amount if c == "amount" else getattr(p, c))
+    people = _per_member({c: np.array(v, dtype=object) for c, v in columns.items()})
+    return _statement(columns, people, year, month, settings)
+
+
+def _per_member(paid: dict[str, np.ndarray]) -> list[list[Any]]:
+    """[성명, 위원ID, 건수, 합계] per member in order of first payment (성명 of the first)."""
+    codes, members = pd.factorize(paid["member_id"])
+    if not len(members):
+        return []
+    first = np.flatnonzero(~pd.Series(codes).duplicated().to_numpy(bool))
+    counts = np.bincount(codes, minlength=len(members)).tolist()
+    sums = pd.Series(paid["amount"].astype("int64")).groupby(codes).sum().tolist()
+    names = paid["name"][first].tolist()
+    return [list(e) for e in zip(names, members.tolist(), counts, sums, strict=True)]
+
+
+def _statement(c: dict[str, list[Any]], per_member: list[list[Any]], year: int, month: int,
+               settings: Settings) -> SheetSpec:
+    """allowance_sheet over PAID_COLUMNS lists and _per_member."""
     width = len(HEADERS)
     line = list(settings.approval_line)
     box_col = width - len(line)
@@ -179,29 +186,25 @@ def allowance_sheet(payments: list[Payment], year: int, month: int,
     blocks.append(Block(1, box_col, [[None] * len(line)], style="box"))
 
     top = 3
-    body = [[i, p.name, p.member_id, p.body, p.meeting_id, p.date, p.mode, p.minutes, p.base,
-             p.extra, p.amount] for i, p in enumerate(payments, 1)]
-    total_row = ["합계", None, None, None, None, None, None, None,
-                 sum(p.base for p in payments), sum(p.extra for p in payments),
-                 sum(p.amount for p in payments)]
+    count = len(c["amount"])
+    body = list(map(list, zip(range(1, count + 1), c["name"], c["member_id"], c["body"],
+                              c["meeting_id"], c["date"], c["mode"], c["minutes"], c["base"],
+                              c["extra"], c["amount"], strict=True)))
+    paid = sum(c["amount"])
+    total_row = ["합계", None, None, None, None, None, None, None, sum(c["base"]),
+                 sum(c["extra"]), paid]
     money = {5: DATE, 7: INT, 8: KRW, 9: KRW, 10: KRW}
     blocks.append(Block(top, 0, [HEADERS, *body, total_row], header_rows=1, total_rows=1,
                         number_formats=money))
-    if not payments:
+    if not count:
         blocks.append(Block(top + 2, 0, [["이 달에 지급할 참석수당이 없습니다."]], style="note"))
 
-    per_person: dict[str, list[Any]] = {}
-    for p in payments:
-        entry = per_person.setdefault(p.member_id, [p.name, p.member_id, 0, 0])
-        entry[2] += 1
-        entry[3] += p.amount
-    people = sorted(per_person.values(), key=lambda e: (e[0], e[1]))
+    people = sorted((list(e) for e in per_member), key=lambda e: (e[0], e[1]))
     if people:
         sub_top = top + len(body) + 4  # a blank row, the subtitle, then the table
         blocks.append(Block(sub_top - 1, 0, [["위원별 합계"]], style="subtitle"))
         blocks.append(Block(sub_top, 0, [["성명", "위원ID", "건수", "합계"], *people,
-                                         ["합계", None, len(payments),
-                                          sum(p.amount for p in payments)]],
+                                         ["합계", None, count, paid]],
                             header_rows=1, total_rows=1, number_formats={2: INT, 3: KRW}))
     return SheetSpec(
         name=f"수당지급_{year:04d}-{month:02d}", blocks=blocks, merges=merges,
@@ -212,4 +215,4 @@ def allowance_sheet(payments: list[Payment], year: int, month: int,
 
 
 __all__ = ("ALLOWANCE_SHEETS", "Payment", "allowance_for", "allowance_job", "allowance_sheet",
-           "paid_attendances")
+           "month_bounds", "paid_attendances", "paid_columns")

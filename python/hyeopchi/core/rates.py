@@ -13,11 +13,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .values import parse_date, parse_integer
 
 DEFAULT_EXTRA_MINUTES = 120  # 초과기준분 blank: "2시간 이상" (seed, 예산편성 기준경비)
+RATE_FRAME_COLUMNS = ("조직유형", "방식", "역할", "start", "end", "base", "extra",
+                      "extra_minutes", "order")
 RATE_COLUMNS = ("적용시작일", "적용종료일", "조직유형", "역할", "방식", "기본료", "초과수당",
                 "초과기준분")
 
@@ -65,6 +68,41 @@ class RateIndex:
 
     def __len__(self) -> int:
         return sum(len(v) for v in self._by_key.values())
+
+    def frame(self) -> pd.DataFrame:
+        """The rows as columns RATE_FRAME_COLUMNS; `order` is `find`'s scan order in a key."""
+        rows = [(r.kind, r.mode, r.role, r.start, r.end, r.base, r.extra, r.extra_minutes)
+                for rates in self._by_key.values() for r in rates]
+        df = pd.DataFrame(rows, columns=list(RATE_FRAME_COLUMNS[:-1]), dtype=object)
+        for c in ("base", "extra", "extra_minutes"):
+            df[c] = df[c].astype("int64")
+        return df.assign(order=np.arange(len(df)))
+
+    def resolve(self, keys: pd.DataFrame) -> pd.DataFrame:
+        """`find` for many lookups at once: `keys` has columns 조직유형, 방식, 역할 (None = no
+        role) and day (datetime.date); the result, row for row, has base, extra,
+        extra_minutes (int64; 0 where nothing matched) and found (bool).
+
+        The rows of the key covering the day; one naming the role beats a blank-role one,
+        then the earlier row wins, as in `find`."""
+        keys = keys.reset_index(drop=True)
+        out = np.zeros((len(keys), 3), "int64")
+        found = np.zeros(len(keys), bool)
+        hits = keys[["조직유형", "방식", "역할", "day"]].assign(key=np.arange(len(keys))).merge(
+            self.frame().rename(columns={"역할": "rate_role"}), on=["조직유형", "방식"])
+        day, rate_role = hits["day"], hits["rate_role"]
+        end = hits["end"].where(hits["end"].notna(), dt.date.max)  # blank: open
+        covers = (hits["start"] <= day).astype(bool) & (day <= end).astype(bool)
+        blank = rate_role.isna().to_numpy(bool)
+        specific = ~blank & (rate_role == hits["역할"]).to_numpy(bool)
+        hits = hits.assign(blank=blank)[covers.to_numpy(bool) & (specific | blank)]
+        hits = hits.sort_values(["key", "blank", "order"], kind="stable")
+        hits = hits.drop_duplicates("key", keep="first")
+        at = hits["key"].to_numpy("int64")
+        out[at] = hits[["base", "extra", "extra_minutes"]].to_numpy("int64")
+        found[at] = True
+        return pd.DataFrame({"base": out[:, 0], "extra": out[:, 1], "extra_minutes": out[:, 2],
+                             "found": found})
 
 
 def rates_from_frame(df: pd.DataFrame) -> RateIndex:
