@@ -74,7 +74,7 @@ class MeetingTally:
 Counts = dict[str, tuple[np.ndarray, np.ndarray]]  # group -> (expected, attended) per meeting
 
 
-@dataclass
+@dataclass(eq=False)  # holds a DataFrame and arrays: compared by identity
 class Attendance:
     start: dt.date
     end: dt.date
