@@ -75,7 +75,8 @@ def _lists(paid: dict[str, Any]) -> dict[str, list[Any]]:
 @contextmanager
 def _bulk() -> Iterator[None]:
     """Build hundreds of thousands of small acyclic lists/dicts without the cyclic garbage
-    collector rescanning the whole book (millions of cell objects) again and again."""
+    collector rescanning the whole book (millions of cell objects) again and again; any
+    cyclic garbage made meanwhile is collected after."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -91,7 +92,7 @@ def rate_errors(book: Book) -> list[Issue]:
     issues = [i for i in book.issues if i.sheet == "수당기준"]
     flagged = {(i.sheet, i.row, i.column) for i in issues}
     issues += row_rules(table, sheet_schema("수당기준"), flagged)
-    issues += [i for i in date_order(book) if i.sheet == "수당기준"]
+    issues += date_order(book, ("수당기준",))
     issues += overlapping_rates(book)
     return sorted((i for i in issues if i.severity == ERROR),
                   key=lambda i: (i.row or 0, i.cell or ""))
@@ -110,13 +111,13 @@ def allowance_job(book: Book, year: int, month: int) -> Outcome:
                        exit_code=1)
     settings, setting_issues = read_settings(book)
     rates = rates_from_frame(book.df("수당기준"))
-    paid, warnings = paid_columns(book, year, month, settings, rates)
-    people = _per_member(paid)
-    by_member = {member: amount for _, member, _, amount in people}
     with _bulk():
+        paid, warnings = paid_columns(book, year, month, settings, rates)
+        people = _per_member(paid)
         columns = _lists(paid)
         rows = _json_rows(columns)
         sheet = _statement(columns, people, year, month, settings)
+    by_member = {member: amount for _, member, _, amount in people}
     total = sum(by_member.values())
     names = {member: name for name, member, _, _ in people}
     fallbacks = [as_warning(i) for i in setting_issues]

@@ -52,17 +52,14 @@ def paid_columns(book: Book, year: int, month: int, settings: Settings,
     # 출석 = 출석 by a paid person at a meeting of the month; of a pair, its first row only.
     table = book.table("출석")
     df = table.df
-    present = (df["출석"].to_numpy(object) == "출석").astype(bool)
+    at = np.flatnonzero((df["출석"].to_numpy(object) == "출석").astype(bool))
     meeting = pd.Index(meetings["회의ID"].to_numpy(object)).get_indexer(
-        df["회의ID"].to_numpy(object)[present])
-    rows = df.index.to_numpy("int64")[present][meeting >= 0]
-    own = df["방식"].to_numpy(object)[present][meeting >= 0]
-    person = people_index.get_indexer(df["위원ID"].to_numpy(object)[present][meeting >= 0])
-    meeting = meeting[meeting >= 0]
-    keep = person >= 0
-    meeting, person, rows, own = meeting[keep], person[keep], rows[keep], own[keep]
+        df["회의ID"].to_numpy(object)[at])
+    at, meeting = at[meeting >= 0], meeting[meeting >= 0]
+    person = people_index.get_indexer(df["위원ID"].to_numpy(object)[at])
+    at, meeting, person = at[person >= 0], meeting[person >= 0], person[person >= 0]
     keep = ~pd.Series(meeting * width + person).duplicated(keep="first").to_numpy(bool)
-    meeting, person, rows, own = meeting[keep], person[keep], rows[keep], own[keep]
+    at, meeting, person = at[keep], meeting[keep], person[keep]
 
     # Members of the body that day: one row, with the role, per (slot, person).
     slot, slots = _distinct(meetings[["조직ID", "일자"]])
@@ -74,24 +71,32 @@ def paid_columns(book: Book, year: int, month: int, settings: Settings,
                      + member[member >= 0])
     seat = seats.get_indexer(slot[meeting] * width + person)
     keep = seat >= 0
-    meeting, person, rows, own, seat = (a[keep] for a in (meeting, person, rows, own, seat))
+    at, meeting, person, seat = at[keep], meeting[keep], person[keep], seat[keep]
+    rows = df.index.to_numpy("int64")[at]
     order = np.lexsort((rows, meeting))  # meetings are in (일자, 회의ID) order
-    meeting, person, rows, own, seat = (a[order] for a in (meeting, person, rows, own, seat))
+    at, meeting, person, seat, rows = (a[order] for a in (at, meeting, person, seat, rows))
+    own = df["방식"].to_numpy(object)[at]
 
-    # 방식: the attendance's, else the meeting's, else "". Rates: once per distinct key.
+    # 방식: the attendance's, else the meeting's, else "", as codes into `modes`.
     own_codes, own_texts = _texts(own)
-    role_code = role_codes[seat]
-    key = (meeting * len(own_texts) + own_codes + 1) * len(roles) + role_code + 1
+    held_codes, held_texts = _texts(meetings["방식"].to_numpy(object))
+    vocabulary: dict[str, int] = {}
+    own_mode = np.array([vocabulary.setdefault(t, len(vocabulary)) if t else -1
+                         for t in own_texts], dtype="int64")[own_codes]
+    held_mode = np.array([vocabulary.setdefault(t or "", len(vocabulary))
+                          for t in held_texts], dtype="int64")[held_codes]
+    mode_code = np.where(own_mode >= 0, own_mode, held_mode[meeting])
+    modes = np.array(list(vocabulary), dtype=object)
+    role_code = role_codes[seat] + 1  # 0: no role
+    roles = np.array([None, *roles[:-1]], dtype=object)
+    # Rates: once per distinct (유형, 일자) x 방식 x 역할.
+    kind_day, _ = _distinct(meetings[["kind", "일자"]])
+    key = (kind_day[meeting] * len(modes) + mode_code) * len(roles) + role_code
     codes, first = _first_of_each(key)
-    held = meetings["방식"].to_numpy(object)
-    mode_of = [o if o else (_text(held[m]) or "")
-               for o, m in zip(own_texts[own_codes[first]], meeting[first], strict=True)]
-    lookup, lookups = _distinct(pd.DataFrame({
-        "조직유형": meetings["kind"].to_numpy(object)[meeting[first]],
-        "방식": np.array(mode_of, dtype=object), "역할": roles[role_code[first]],
-        "day": meetings["일자"].to_numpy(object)[meeting[first]]}))
-    codes = lookup[codes]
-    resolved = rates.resolve(lookups)
+    at = meeting[first]
+    resolved = rates.resolve(pd.DataFrame({
+        "조직유형": meetings["kind"].to_numpy(object)[at], "방식": modes[mode_code[first]],
+        "역할": roles[role_code[first]], "day": meetings["일자"].to_numpy(object)[at]}))
     base = resolved["base"].to_numpy("int64")[codes]
     threshold = resolved["extra_minutes"].to_numpy("int64")[codes]
     minutes = meetings["minutes"].to_numpy(object)[meeting]
@@ -103,12 +108,12 @@ def paid_columns(book: Book, year: int, month: int, settings: Settings,
             "body": meetings["body"].to_numpy(object)[meeting],
             "meeting_id": meetings["회의ID"].to_numpy(object)[meeting],
             "date": meetings["일자"].to_numpy(object)[meeting],
-            "mode": lookups["방식"].to_numpy(object)[codes],
-            "role": lookups["역할"].to_numpy(object)[codes],
+            "mode": modes[mode_code], "role": roles[role_code],
             "minutes": minutes, "base": base, "extra": extra, "amount": base + extra,
             "row": rows}
     missing = np.flatnonzero(~resolved["found"].to_numpy(bool)[codes])
-    return paid, _missing_rates(book, paid, lookups["조직유형"].to_numpy(object)[codes], missing)
+    kinds = meetings["kind"].to_numpy(object)[meeting[missing]]
+    return paid, _missing_rates(book, paid, missing, kinds)
 
 
 def _month_meetings(book: Book, year: int, month: int) -> pd.DataFrame:
@@ -121,7 +126,8 @@ def _month_meetings(book: Book, year: int, month: int) -> pd.DataFrame:
     codes, days = pd.factorize(meetings["일자"].to_numpy(object))
     in_month = np.array([first <= d <= last for d in days], dtype=bool)
     meetings = meetings[in_month[codes]]
-    meetings = meetings.sort_values(["일자", "회의ID"], kind="stable")
+    meetings = meetings.iloc[_by_day_and_id(meetings["일자"].to_numpy(object),
+                                            meetings["회의ID"].to_numpy(object))]
     bodies = book.df("조직")[["조직ID", "조직명", "유형"]].dropna(subset=["조직ID"])
     bodies = bodies.drop_duplicates("조직ID")
     bodies = pd.DataFrame({
@@ -131,22 +137,32 @@ def _month_meetings(book: Book, year: int, month: int) -> pd.DataFrame:
     meetings = meetings.merge(bodies, on="조직ID", how="left")
     meetings["body"] = meetings["body"].where(meetings["body"].notna(), meetings["조직ID"])
     meetings["kind"] = meetings["kind"].where(meetings["kind"].notna(), "")
-    minutes = [minutes_between(_time(a), _time(b))
+    spans: dict[tuple[Any, Any], int | None] = {}
+    minutes = [spans[a, b] if (a, b) in spans else spans.setdefault(
+                   (a, b), minutes_between(_time(a), _time(b)))
                for a, b in zip(meetings["시작시각"], meetings["종료시각"], strict=True)]
     meetings["minutes"] = pd.Series(minutes, index=meetings.index, dtype=object)
     meetings["분"] = np.array([m or 0 for m in minutes], dtype="int64")
     return meetings
 
 
-def _missing_rates(book: Book, paid: dict[str, np.ndarray], kinds: np.ndarray,
-                   missing: np.ndarray) -> list[Issue]:
+def _by_day_and_id(days: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """Positions in (일자, 회의ID) order, ties in input order (sort_values(kind="stable"))."""
+    by_id = np.argsort(ids, kind="stable")
+    day_rank = pd.factorize(days, sort=True)[0]
+    return by_id[np.argsort(day_rank[by_id], kind="stable")]
+
+
+def _missing_rates(book: Book, paid: dict[str, np.ndarray], missing: np.ndarray,
+                   kinds: np.ndarray) -> list[Issue]:
+    """The missing-rate warning of each row in `missing` (its 유형 in `kinds`)."""
     table = book.table("출석")
     column = "방식" if "방식" in table.letters else "출석"
     issues = []
-    for i in missing.tolist():
+    for i, kind in zip(missing.tolist(), kinds.tolist(), strict=True):
         mode, role = paid["mode"][i], paid["role"][i]
         issue = table.issue("missing-rate", int(paid["row"][i]), column, mode or None,
-                            meeting=paid["meeting_id"][i], kind=kinds[i] or "유형 없음",
+                            meeting=paid["meeting_id"][i], kind=kind or "유형 없음",
                             role=role or "역할 없음", mode=mode or "방식 없음",
                             date=paid["date"][i].isoformat())
         issues.append(as_warning(issue))

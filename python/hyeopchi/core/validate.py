@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -205,15 +205,16 @@ _DATE_PAIRS = (("위원", "위촉일", "해촉일"), ("활동", "시작일", "�
                ("수당기준", "적용시작일", "적용종료일"))
 
 
-def date_order(book: Book) -> list[Issue]:
+def date_order(book: Book, sheets: Collection[str] | None = None) -> list[Issue]:
+    """End before start (and 회의 종료시각 not after 시작시각), in `sheets` (default: all)."""
     out: list[Issue] = []
     for sheet, first, later in _DATE_PAIRS:
-        if not book.has(sheet):
+        if not book.has(sheet) or (sheets is not None and sheet not in sheets):
             continue
         table = book.table(sheet)
         a, b = as_datetime(table.df[first]), as_datetime(table.df[later])
         out += _pairs(table, (b < a).fillna(False), later, first, "date-order")
-    if book.has("회의"):
+    if book.has("회의") and (sheets is None or "회의" in sheets):
         table = book.table("회의")
         start, end = table.df["시작시각"], table.df["종료시각"]
         both = start.notna() & end.notna()
