@@ -74,9 +74,11 @@ def month_arg(text: str) -> tuple[int, int]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from . import __version__
     # Late import: commands defined in other modules register themselves.
-    from . import commands  # noqa: F401
+    from . import (
+        __version__,
+        commands,  # noqa: F401
+    )
 
     parser = _Parser(prog="hyeopchi", description="협치 위원 워크북 도구 (서대문구 민관협치과)")
     parser.add_argument("--version", action="version", version=f"hyeopchi {__version__}")

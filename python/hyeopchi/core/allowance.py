@@ -18,15 +18,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .issues import ERROR, Issue
+from .issues import Issue
 from .jobs import Outcome
 from .paid import PAID_COLUMNS, as_warning, month_bounds, paid_columns
 from .rates import RateIndex, allowance_for, rates_from_frame
-from .schema import sheet_schema
 from .settings import Settings, read_settings
 from .sheetspec import DATE, INT, KRW, Block, Merge, SheetSpec
 from .tables import Book
-from .validate import Report, date_order, overlapping_rates, result_sheet, row_rules
+from .validate import Report, date_order, overlapping_rates, result_sheet, sheet_errors
 
 ALLOWANCE_SHEETS = ("위원", "조직", "활동", "회의", "출석", "수당기준", "설정")
 
@@ -88,14 +87,8 @@ def _bulk() -> Iterator[None]:
 
 def rate_errors(book: Book) -> list[Issue]:
     """Errors of the 수당기준 sheet: with any of them no amount can be trusted."""
-    table = book.table("수당기준")
-    issues = [i for i in book.issues if i.sheet == "수당기준"]
-    flagged = {(i.sheet, i.row, i.column) for i in issues}
-    issues += row_rules(table, sheet_schema("수당기준"), flagged)
-    issues += date_order(book, ("수당기준",))
-    issues += overlapping_rates(book)
-    return sorted((i for i in issues if i.severity == ERROR),
-                  key=lambda i: (i.row or 0, i.cell or ""))
+    return sheet_errors(book, "수당기준",
+                        lambda b: date_order(b, ("수당기준",)), overlapping_rates)
 
 
 def allowance_job(book: Book, year: int, month: int) -> Outcome:

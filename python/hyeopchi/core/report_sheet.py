@@ -6,7 +6,6 @@ and 해촉사유 are copied from the input sheets.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from .appointments import MonthReport, mask_name, monthly_report

@@ -12,12 +12,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
-from .issues import ERROR, Issue
+from .issues import Issue
 from .jobs import Outcome
-from .schema import sheet_schema
 from .sheetspec import INT, SCORE, Block, SheetSpec
 from .tables import Book
-from .validate import Report, result_sheet, row_rules, unique_ids
+from .validate import Report, result_sheet, sheet_errors, unique_ids
 
 CRITERIA = ("대표성", "전문성", "자발성")
 SCREENING_SHEETS = ("심사",)
@@ -46,13 +45,7 @@ class Applicant:
 
 def screening_errors(book: Book) -> list[Issue]:
     """The errors of the 심사 sheet: unreadable cells, row rules, a judge scoring twice."""
-    table = book.table("심사")
-    issues = [i for i in book.issues if i.sheet == "심사"]
-    flagged = {(i.sheet, i.row, i.column) for i in issues}
-    issues += row_rules(table, sheet_schema("심사"), flagged)
-    issues += [i for i in unique_ids(book) if i.sheet == "심사"]
-    return sorted((i for i in issues if i.severity == ERROR),
-                  key=lambda i: (i.row or 0, i.cell or ""))
+    return sheet_errors(book, "심사", unique_ids)
 
 
 def rank_applicants(rows: list[tuple[str, str, dict[str, Any]]]) -> list[Applicant]:

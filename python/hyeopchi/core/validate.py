@@ -7,7 +7,6 @@ below, one per rule. Nothing here raises on bad data.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -56,6 +55,19 @@ def _ordered(issues: Iterable[Issue]) -> list[Issue]:
     return sorted(issues, key=lambda i: (rank.get(i.sheet, 99), i.row or 0, i.cell or "", i.code))
 
 
+def sheet_errors(book: Book, sheet: str, *checks: Callable[[Book], list[Issue]]) -> list[Issue]:
+    """The errors of one sheet: its unreadable cells, its row rules and the cross-sheet
+    `checks` (their issues on this sheet only), in row order. For commands that must refuse
+    to compute from a sheet with errors (수당기준 for allowances, 심사 for screening)."""
+    issues = [i for i in book.issues if i.sheet == sheet]
+    flagged = {(i.sheet, i.row, i.column) for i in issues}
+    issues += row_rules(book.table(sheet), sheet_schema(sheet), flagged)
+    for check in checks:
+        issues += [i for i in check(book) if i.sheet == sheet]
+    return sorted((i for i in issues if i.severity == ERROR),
+                  key=lambda i: (i.row or 0, i.cell or ""))
+
+
 # --- row rules (schemas/) -------------------------------------------------------------
 
 def row_rules(table: Table, schema: SheetSchema, flagged: set[tuple[str, int | None, str | None]]
@@ -75,8 +87,8 @@ def row_rules(table: Table, schema: SheetSchema, flagged: set[tuple[str, int | N
         if col.kind in ("integer", "number"):
             out += _range(table, col, s, present, flagged)
         if col.pattern is not None:
-            regex = re.compile(col.pattern)
-            bad = present & ~s.map(lambda v: bool(regex.match(str(v))) if v is not None else True)
+            matches = s.dropna().astype(str).str.match(col.pattern)
+            bad = present & ~matches.reindex(s.index, fill_value=True).astype(bool)
             out += _at(table, bad, col.name, "pattern-mismatch", flagged, hint=col.hint)
     for cond in schema.conditionals:
         out += _conditional(table, cond, flagged)
@@ -97,7 +109,7 @@ def _range(table: Table, col: Column, s: pd.Series, present: pd.Series,
                low=_num(low) if low is not None else "", high=_num(high) if high is not None else "")
 
 
-def _num(x: float | int) -> str:
+def _num(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else str(x)
 
 
