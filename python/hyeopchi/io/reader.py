@@ -27,6 +27,8 @@ _ROW_NUMBER = re.compile(rb'<row\b[^>]*?\br="(\d+)"')
 _VALUED_CELL = re.compile(rb'<c r="[A-Z]+(\d+)"[^>]*(?<!/)>')
 _LONG_COLUMN = re.compile(rb'<c r="([A-Z]{2,})\d')
 _SHORT_COLUMNS = [(26 - i, f'<c r="{chr(90 - i)}'.encode()) for i in range(26)]  # Z..A
+# _LATER_SHORT[k]: a cell in a one-letter column after column k (k = 0: any of A..Z)
+_LATER_SHORT = [re.compile(b'<c r="[' + bytes([65 + k]) + rb'-Z]\d') for k in range(26)]
 
 
 def read_book(path: str | Path, sheets: Iterable[str] | None = None) -> Book:
@@ -120,7 +122,7 @@ def _scan_sheet(zf: zipfile.ZipFile, part: str, sheet: str) -> CellFlags:
             cells += len(numbers) + unaddressed
             if numbers:
                 last_row = max(last_row, _max_number(numbers))
-                last_col = max(last_col, _last_column(block))
+                last_col = _last_column(block, last_col)
             if unaddressed:  # placed by position: bound them by the rows seen and their count
                 rows += block.count(b"<row")
                 last_row = max(last_row, rows, _max_number(_ROW_NUMBER.findall(block) or [b"0"]))
@@ -158,12 +160,17 @@ def _letters(column: int) -> str:
     return letters
 
 
-def _last_column(block: bytes) -> int:
-    """The last column of any cell in `block` (C-speed scans, no Python work per cell)."""
+def _last_column(block: bytes, known: int) -> int:
+    """The last column of any cell in `block` or `known`, whichever is later.
+
+    C-speed scans only: one search for a short column later than `known` (the usual answer is
+    "none"); the letters are tried one by one only when a later one is there."""
     long = set(_LONG_COLUMN.findall(block))
     if long:
-        return max(map(_col_index, long))
-    return next((n for n, mark in _SHORT_COLUMNS if mark in block), 0)
+        return max(known, *map(_col_index, long))
+    if known < 26 and _LATER_SHORT[known].search(block):
+        return max(known, next(n for n, mark in _SHORT_COLUMNS if mark in block))
+    return known
 
 
 def _max_number(numbers: Sequence[bytes]) -> int:
