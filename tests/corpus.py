@@ -19,6 +19,8 @@ import openpyxl
 import xlsxwriter
 from books import D, new_workbook, small_book
 
+from hyeopchi.core.tables import column_letter
+
 Sheets = dict[str, list[list[Any]]]
 
 
@@ -168,19 +170,10 @@ def raw_book(path: Path, sheets: dict[str, Iterable[str | bytes] | str], *,
     return path
 
 
-def _letters(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
 def row_xml(r: int, values: Iterable[Any]) -> str:
     cells = []
     for c, v in enumerate(values):
-        ref = f"{_letters(c)}{r}"
+        ref = f"{column_letter(c)}{r}"
         if v is None:
             continue
         if isinstance(v, (int, float)):

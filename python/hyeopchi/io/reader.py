@@ -17,7 +17,7 @@ import python_calamine
 
 from ..core.issues import BookError
 from ..core.schema import SHEET_FILES
-from ..core.tables import Book, CellFlags
+from ..core.tables import Book, CellFlags, column_letter
 from .package import CHUNK, MAX_CELLS, MAX_ROWS, check_package, open_package, sheet_parts
 
 _ERROR_CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?t="e"[^>]*>(?:<f[^>]*>.*?</f>|<f[^>]*/>)?<v>([^<]*)</v>')
@@ -138,7 +138,7 @@ def _check_size(sheet: str, rows: int, columns: int, cells: int) -> None:
         raise BookError(f"'{sheet}' 시트에 값이 있는 행이 너무 많습니다 ({rows:,}행 이상, "
                         f"최대 {MAX_ROWS:,}행). 표 아래의 불필요한 셀을 지우고 다시 실행하세요.")
     if rows * columns > MAX_CELLS or cells > MAX_CELLS:
-        raise BookError(f"'{sheet}' 시트의 사용 범위가 너무 큽니다 (A1:{_letters(columns)}{rows}, "
+        raise BookError(f"'{sheet}' 시트의 사용 범위가 너무 큽니다 (A1:{column_letter(columns - 1)}{rows}, "
                         f"최대 {MAX_CELLS:,}셀). 표 밖의 불필요한 셀을 지우고 다시 실행하세요.")
 
 
@@ -150,14 +150,6 @@ def _flag_cells(data: bytes, flags: dict[tuple[int, int], tuple[str, str]]) -> N
     if b"<f" in data:
         for m in _UNCACHED.finditer(data):
             flags.setdefault((_row_number(m[2]), _col_index(m[1])), ("formula-no-value", ""))
-
-
-def _letters(column: int) -> str:
-    letters = ""
-    while column:
-        column, rem = divmod(column - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 def _last_column(block: bytes, known: int) -> int:
