@@ -12,15 +12,15 @@ import datetime as dt
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .issues import Issue
+from .issues import WARNING, Issue
 from .jobs import Outcome
-from .paid import PAID_COLUMNS, as_warning, month_bounds, paid_columns
+from .paid import PAID_COLUMNS, month_bounds, paid_columns
 from .rates import RateIndex, allowance_for, rates_from_frame
 from .settings import Settings, read_settings
 from .sheetspec import DATE, INT, KRW, Block, Merge, SheetSpec
@@ -113,7 +113,7 @@ def allowance_job(book: Book, year: int, month: int) -> Outcome:
     by_member = {member: amount for _, member, _, amount in people}
     total = sum(by_member.values())
     names = {member: name for name, member, _, _ in people}
-    fallbacks = [as_warning(i) for i in setting_issues]
+    fallbacks = [replace(i, severity=WARNING) for i in setting_issues]  # defaults were used
     payload = {"month": label, "rows": rows, "by_member": by_member, "total": total,
                "names": names, "errors": [],
                "warnings": [w.to_json() for w in [*fallbacks, *warnings]]}

@@ -164,14 +164,9 @@ def _missing_rates(book: Book, paid: dict[str, np.ndarray], missing: np.ndarray,
         issue = table.issue("missing-rate", int(paid["row"][i]), column, mode or None,
                             meeting=paid["meeting_id"][i], kind=kind or "유형 없음",
                             role=role or "역할 없음", mode=mode or "방식 없음",
-                            date=paid["date"][i].isoformat())
-        issues.append(as_warning(issue))
+                            date=paid["date"][i].isoformat(), severity=WARNING)
+        issues.append(issue)
     return issues
-
-
-def as_warning(issue: Issue) -> Issue:
-    return Issue(issue.code, issue.message, issue.sheet, issue.row, issue.column, issue.cell,
-                 issue.value, WARNING)
 
 
 def _distinct(keys: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:

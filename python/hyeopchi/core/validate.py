@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Collection, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -142,24 +142,16 @@ def _at(table: Table, mask: pd.Series, column: str, code: str,
     for row, value in zip(rows, values, strict=True):
         if (table.sheet, row, column) in flagged:
             continue
-        issue = table.issue(code, row, column, value, **extra)
+        issue = table.issue(code, row, column, value, severity=severity, **extra)
         if where != column:  # the target column is absent: point at the column that asks for it
             issue = _moved(issue, table.cell(row, where))
-        if severity != ERROR:
-            issue = _severity(issue, severity)
         out.append(issue)
     return out
 
 
 def _moved(issue: Issue, cell: str | None) -> Issue:
     msg = issue.message.replace(f"{issue.sheet}!{issue.row}행", f"{issue.sheet}!{cell}")
-    return Issue(issue.code, msg, issue.sheet, issue.row, issue.column, cell, issue.value,
-                 issue.severity)
-
-
-def _severity(issue: Issue, severity: str) -> Issue:
-    return Issue(issue.code, issue.message, issue.sheet, issue.row, issue.column, issue.cell,
-                 issue.value, severity)
+    return replace(issue, message=msg, cell=cell)
 
 
 # --- cross-sheet rules ----------------------------------------------------------------
@@ -332,8 +324,8 @@ def unexpected_attendance(book: Book) -> list[Issue]:
         member = table.df.at[row, "위원ID"]
         if member not in known_members:
             continue  # already an unknown-reference error
-        out.append(_severity(table.issue("unexpected-attendance", row, "위원ID", member,
-                                         meeting=table.df.at[row, "회의ID"]), WARNING))
+        out.append(table.issue("unexpected-attendance", row, "위원ID", member,
+                               meeting=table.df.at[row, "회의ID"], severity=WARNING))
     return out
 
 
