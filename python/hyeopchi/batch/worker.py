@@ -7,8 +7,6 @@ for a bad book: the fault becomes status 'failed' with a Korean message.
 from __future__ import annotations
 
 import argparse
-import calendar
-import datetime as dt
 import os
 import time
 from collections.abc import Sequence
@@ -20,18 +18,14 @@ from ..core.issues import BookError
 from ..core.jobs import Outcome, validate_job
 from ..core.sheetspec import SheetSpec
 from ..core.tables import Book
+from ..core.values import month_bounds
 
 OK, INVALID, FAILED = "ok", "invalid", "failed"
 
 
-def month_days(month: tuple[int, int]) -> tuple[dt.date, dt.date]:
-    year, m = month
-    return dt.date(year, m, 1), dt.date(year, m, calendar.monthrange(year, m)[1])
-
-
 def job_argv(parser: argparse.ArgumentParser, month: tuple[int, int]) -> list[str] | None:
     """Options for one command over `month`, or None when it needs one batch cannot supply."""
-    first, last = month_days(month)
+    first, last = month_bounds(*month)
     values = {"--date": last.isoformat(), "--from": first.isoformat(), "--to": last.isoformat(),
               "--month": f"{month[0]:04d}-{month[1]:02d}", "--out": os.devnull}
     argv: list[str] = []

@@ -20,7 +20,7 @@ import pandas as pd
 
 from .issues import WARNING, Issue
 from .jobs import Outcome
-from .paid import PAID_COLUMNS, month_bounds, paid_columns
+from .paid import PAID_COLUMNS, paid_columns
 from .rates import RateIndex, allowance_for, rates_from_frame
 from .settings import Settings, read_settings
 from .sheetspec import DATE, INT, KRW, Block, Merge, SheetSpec
@@ -209,4 +209,4 @@ def _statement(c: dict[str, list[Any]], per_member: list[list[Any]], year: int, 
 
 
 __all__ = ("ALLOWANCE_SHEETS", "Payment", "allowance_for", "allowance_job", "allowance_sheet",
-           "month_bounds", "paid_attendances", "paid_columns")
+           "paid_attendances", "paid_columns")

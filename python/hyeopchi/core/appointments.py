@@ -17,7 +17,6 @@ sum of pairs (a body, a 유형, the total). A membership that starts and ends wi
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -28,13 +27,14 @@ import pandas as pd
 
 from .membership import active_mask, expected_attendees, memberships_with_dismissal
 from .settings import BODY_TYPES, Settings
+from .values import month_bounds
 
 PAIR = ["위원ID", "조직ID"]
 QUARTER_MONTHS = (3, 6, 9, 12)
 
 
 def month_end(year: int, month: int) -> dt.date:
-    return dt.date(year, month, calendar.monthrange(year, month)[1])
+    return month_bounds(year, month)[1]
 
 
 def mask_name(name: str) -> str:

@@ -13,7 +13,6 @@ on), and rates once per distinct (유형, 방식, 역할, 일자).
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import math
 from typing import Any
@@ -26,14 +25,11 @@ from .membership import expected_attendees
 from .rates import RateIndex, minutes_between
 from .settings import Settings
 from .tables import Book
+from .values import month_bounds
 
 # One array each, one entry per paid attendance (a Payment's fields and its amount).
 PAID_COLUMNS = ("member_id", "name", "body", "meeting_id", "date", "mode", "role", "minutes",
                 "base", "extra", "amount", "row")
-
-
-def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
-    return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
 def paid_columns(book: Book, year: int, month: int, settings: Settings,

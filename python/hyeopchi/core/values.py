@@ -5,6 +5,7 @@ Dates are parsed once here; the rest of the core only ever sees datetime.date.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 import unicodedata
@@ -84,6 +85,11 @@ def parse_number(value: Any) -> float | int:
         if _NUM_RE.match(text):
             return float(text)
     raise ValueError(value)
+
+
+def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
+    """The first and the last day of a month."""
+    return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
 def parse_date(value: Any) -> dt.date | None:
