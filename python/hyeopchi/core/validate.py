@@ -174,18 +174,21 @@ def duplicate_attendance(book: Book) -> list[Issue]:
 
 def _duplicates(table: Table, keys: list[str], code: str) -> list[Issue]:
     df = table.df[keys].dropna()
-    dup = df.duplicated(keep="first")
+    dup = df.duplicated(keep="first").to_numpy()
     if not dup.any():
         return []
-    first = df[~dup].reset_index().set_index(keys)["행"]
+    # each row's first occurrence of its key, read as arrays (no per-row DataFrame lookups)
+    first = df.index.to_series().groupby([df[k] for k in keys], sort=False).transform("first")
+    column = keys[-1]
+    rows = df.index[dup].tolist()
+    firsts = first.to_numpy()[dup].tolist()
+    values = df[column].to_numpy()[dup].tolist()
+    leads = df[keys[0]].to_numpy()[dup].tolist()
     out = []
-    for row in df.index[dup.to_numpy()]:
-        key = tuple(df.loc[row, keys])
-        first_row = int(first.loc[key if len(keys) > 1 else key[0]])
-        column = keys[-1]
-        extra = {"meeting": key[0]} if code == "duplicate-attendance" else {}
-        out.append(table.issue(code, row, column, df.at[row, column],
-                               first=table.cell(first_row, column), **extra))
+    for row, first_row, value, lead in zip(rows, firsts, values, leads, strict=True):
+        extra = {"meeting": lead} if code == "duplicate-attendance" else {}
+        out.append(table.issue(code, row, column, value,
+                               first=table.cell(int(first_row), column), **extra))
     return out
 
 
