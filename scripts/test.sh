@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Sets up everything the test suite needs and runs it: bash scripts/test.sh [pytest args]
+# Sets up everything the test suite needs, runs the gates (ruff, mypy; configured in
+# pyproject.toml) and then the tests: bash scripts/test.sh [pytest args]
 # System tools (LibreOffice, poppler) are installed with apt when running as root; the tests
 # that need them fail (never skip) when they are missing.
 set -euo pipefail
@@ -24,4 +25,9 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
 .venv/bin/python -m pip install -q -e ".[test]"
+# Gates first: lint and type errors fail the run before any test does.
+echo "== ruff check"
+.venv/bin/ruff check .
+echo "== mypy"
+.venv/bin/mypy
 exec .venv/bin/python -m pytest "$@"

@@ -307,7 +307,7 @@ def _date_forms(wb: openpyxl.Workbook) -> None:
     ws = wb["활동"]
     for ref, text in zip(("D2", "D3", "D4", "D5", "D6", "D7"),
                          ("2019-10-11", "2019.10.11", "2019. 10. 11.", "2020/1/1",
-                          "2020년 1월 1일", "２０２０．１．１")):
+                          "2020년 1월 1일", "２０２０．１．１"), strict=True):
         ws[ref] = text
     wb["활동"]["E7"] = D(9999, 12, 31)  # "no end", as some offices write it
 

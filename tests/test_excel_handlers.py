@@ -104,7 +104,7 @@ def test_validate_marks_planted_cells_and_adds_result_sheet(tmp_path: Path) -> N
     book = open_book(tmp_path, planted())
     run = handlers.validate(book)
     assert run.sheets == ["검증결과"]
-    assert ["addSheet"] == [a["func"] for a in actions(book, "addSheet")]
+    assert [a["func"] for a in actions(book, "addSheet")] == ["addSheet"]
     assert actions(book, "addSheet")[0]["args"][1] == "검증결과"
     fills = {(a["sheet_position"], a["start_row"], a["start_column"]): a["args"][0]
              for a in actions(book, "setRangeColor") if a["sheet_position"] != sheet_index(

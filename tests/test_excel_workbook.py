@@ -26,7 +26,7 @@ COMMITTED = ROOT / "workbook" / "hyeopchi.xlsm"
 VBA_DIR = ROOT / "workbook" / "vba"
 sys.path.insert(0, str(ROOT / "workbook"))
 
-import build_xlsm
+import build_xlsm  # noqa: E402 (after sys.path)
 
 with warnings.catch_warnings():  # oletools calls a pyparsing API that now warns
     warnings.simplefilter("ignore", DeprecationWarning)

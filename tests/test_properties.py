@@ -87,14 +87,14 @@ def test_random_rows_round_trip_through_a_file(meetings: list[tuple[Any, ...]],
     df = book.df("회의")
     assert list(df.index) == list(range(2, len(meetings) + 2))
     for (mid, body, number, day, mode, start, end), got in zip(meetings,
-                                                               df.itertuples(index=False)):
-        assert got.회의ID == mid and got.조직ID == body
+                                                               df.itertuples(index=False), strict=True):
+        assert mid == got.회의ID and body == got.조직ID
         assert got.회차 == number and type(got.회차) is type(number)
         assert got.일자 == day and type(got.일자) is dt.date
         assert got.방식 == (fold(mode) or None)  # enum columns are matched width-folded
         assert got.시작시각 == start and got.종료시각 == end
     people = book.df("위원")
-    for (pid, name, unit), got in zip(members, people.itertuples(index=False)):
+    for (pid, name, unit), got in zip(members, people.itertuples(index=False), strict=True):
         assert (got.위원ID, got.성명, got.소속) == (pid, _stripped(name), _stripped(unit))
 
 
@@ -146,7 +146,7 @@ def test_overlap_type_totals_equal_the_seat_count(sheets: dict[str, list[list[An
     book = book_of(sheets)
     active = active_on(book.df("활동"), book.df("위원"), day)
     naive = _naive_seats(sheets, day)
-    assert set(zip(active["위원ID"], active["조직ID"])) == naive and len(active) == len(naive)
+    assert set(zip(active["위원ID"], active["조직ID"], strict=True)) == naive and len(active) == len(naive)
     by_type = compute_overlap(book, day).by_type
     assert sum(by_type[t] for t in BODY_TYPES) == by_type["합계"] == len(naive)
 

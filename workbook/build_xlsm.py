@@ -30,12 +30,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "python"))
 
-import xlsxwriter
+import xlsxwriter  # noqa: E402
 
-from hyeopchi.core.schema import SHEET_FILES, sheet_schema
-from hyeopchi.core.settings import BODY_TYPES
-from hyeopchi.excel import control as ctl
-from hyeopchi.excel import layout
+from hyeopchi.core.schema import SHEET_FILES, sheet_schema  # noqa: E402 (after sys.path)
+from hyeopchi.core.settings import BODY_TYPES  # noqa: E402 (after sys.path)
+from hyeopchi.excel import control as ctl  # noqa: E402 (after sys.path)
+from hyeopchi.excel import layout  # noqa: E402 (after sys.path)
 
 VBA_DIR = ROOT / "workbook" / "vba"
 OUT = ROOT / "workbook" / "hyeopchi.xlsm"

@@ -10,6 +10,7 @@ Exit codes: 0 all ok, 1 some invalid (none failed), 2 some failed or bad options
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -236,10 +237,8 @@ def _save_cache(out_dir: Path, cache: dict[str, Any], books: list[Found],
         stamp = _stamp(book.path)
         if stamp is not None:
             cache[str(book.rel)] = {"month": month, "src": stamp, "result": r}
-    try:
+    with contextlib.suppress(OSError):  # the cache only saves time
         (out_dir / CACHE_FILE).write_text(json.dumps(cache, ensure_ascii=False), encoding="utf-8")
-    except OSError:
-        pass  # the cache only saves time
 
 
 def _failed(path: Path, message: str) -> dict[str, Any]:
@@ -265,7 +264,7 @@ def _figures(r: dict[str, Any]) -> str:
 
 def _print_text(results: list[dict[str, Any]], names: list[str], payload: dict[str, Any]) -> None:
     mark = {"ok": "정상", "invalid": "오류", "failed": "실패"}
-    for name, r in zip(names, results):
+    for name, r in zip(names, results, strict=True):
         skipped = " (최신, 건너뜀)" if r.get("skipped") else ""
         message = r["message"].removeprefix(f"{Path(name).name}: ")
         print(f"[{mark[r['status']]}] {name}{skipped}: {message}")

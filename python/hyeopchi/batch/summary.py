@@ -39,7 +39,7 @@ def summary_sheet(results: Sequence[dict[str, Any]], month: tuple[int, int], nam
     title = f"일괄 처리 요약 ({month[0]}년 {month[1]}월)"
     note = (f"통합문서 {len(results)}개: 정상 {c[OK]}, 검증 오류 {c[INVALID]}, 실패 {c[FAILED]}")
     rows = [[name, STATUS_KO[r["status"]], r["errors"], r["warnings"], r["seats"], r["people"],
-             r["allowance"], r["score"], r["message"]] for name, r in zip(names, results)]
+             r["allowance"], r["score"], r["message"]] for name, r in zip(names, results, strict=True)]
     table = Block(3, 0, [HEADERS, *rows], header_rows=1,
                   number_formats={2: INT, 3: INT, 4: INT, 5: INT, 6: KRW, 7: SCORE})
     return SheetSpec(

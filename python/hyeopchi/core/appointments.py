@@ -130,10 +130,14 @@ class MonthReport:
     def total(self) -> TypeCount:
         caps = [t.capacity for t in self.types if t.capacity is not None]
         vac = [t.vacancy for t in self.types if t.vacancy is not None]
-        return TypeCount("합계", sum(t.bodies for t in self.types),
-                         *(sum(getattr(t, k) for t in self.types)
-                           for k in ("start", "appointed", "left", "end")),
+        return TypeCount("합계", sum(t.bodies for t in self.types), *_flows(self.types),
                          sum(caps) if caps else None, sum(vac) if vac else None)
+
+
+def _flows(rows: list[BodyCount] | list[TypeCount]) -> tuple[int, int, int, int]:
+    """Sums of 전월말, 위촉, 해촉, 당월말 over some rows."""
+    return (sum(r.start for r in rows), sum(r.appointed for r in rows),
+            sum(r.left for r in rows), sum(r.end for r in rows))
 
 
 def _text(value: Any) -> str:
@@ -169,8 +173,10 @@ def monthly_report(members: pd.DataFrame, bodies: pd.DataFrame, memberships: pd.
     for _, b in body_rows.iterrows():
         row = by_body.loc[b["조직ID"]] if b["조직ID"] in by_body.index else None
         cap = b.get("정원")
-        vals = [0, 0, 0, 0] if row is None else [int(row[k]) for k in per_pair.columns]
-        counts.append(BodyCount(str(b["조직ID"]), _text(b["조직명"]), _text(b["유형"]), *vals,
+        start, appointed, left, end = ((0, 0, 0, 0) if row is None else
+                                       (int(row[k]) for k in per_pair.columns))
+        counts.append(BodyCount(str(b["조직ID"]), _text(b["조직명"]), _text(b["유형"]),
+                                start, appointed, left, end,
                                 capacity=int(cap) if cap is not None and not pd.isna(cap)
                                 else None))
     order = {t: i for i, t in enumerate(BODY_TYPES)}
@@ -178,12 +184,13 @@ def monthly_report(members: pd.DataFrame, bodies: pd.DataFrame, memberships: pd.
     # the per-body rows always add up to the 유형 rows and the total.
     counts = sorted((c for c in counts if c.type in order), key=lambda c: order[c.type])
     types = [_type_count(t, [c for c in counts if c.type == t]) for t in BODY_TYPES]
-    for c in [*counts, *types]:
+    checked: list[BodyCount | TypeCount] = [*counts, *types]
+    for c in checked:
         assert c.start + c.appointed - c.left == c.end, c
 
     people = members.dropna(subset=["위원ID"]).drop_duplicates("위원ID").set_index("위원ID")
-    names = {k: _text(v) for k, v in people["성명"].items()}
-    reasons = {k: _text(v) for k, v in people["해촉사유"].items()}
+    names = {str(k): _text(v) for k, v in people["성명"].items()}
+    reasons = {str(k): _text(v) for k, v in people["해촉사유"].items()}
     body_names = {c.body_id: c.name for c in counts}
     appointments = _appointments(m, active, pair_active, ups, days, names, body_names)
     departures = _departures(m, active, pair_active, downs, days, names, body_names, reasons)
@@ -197,12 +204,16 @@ def monthly_report(members: pd.DataFrame, bodies: pd.DataFrame, memberships: pd.
     return report
 
 
+def _records(df: pd.DataFrame) -> list[Any]:
+    """A frame's rows as named tuples, typed loosely (pandas types each field as any cell)."""
+    return list(df.itertuples())
+
+
 def _type_count(kind: str, bodies: list[BodyCount]) -> TypeCount:
     caps = [b.capacity for b in bodies if b.capacity is not None]
     vac = [b.vacancy for b in bodies if b.vacancy is not None]
-    return TypeCount(kind, len(bodies), *(sum(getattr(b, k) for b in bodies)
-                                          for k in ("start", "appointed", "left", "end")),
-                     sum(caps) if caps else None, sum(vac) if vac else None)  # type: ignore[arg-type]
+    return TypeCount(kind, len(bodies), *_flows(bodies),
+                     sum(caps) if caps else None, sum(vac) if vac else None)
 
 
 def _first_row(m: pd.DataFrame, active: pd.DataFrame, pair: tuple[str, str], i: int) -> pd.Series:
@@ -214,7 +225,8 @@ def _first_row(m: pd.DataFrame, active: pd.DataFrame, pair: tuple[str, str], i: 
 def _steps(flags: pd.DataFrame) -> list[tuple[tuple[str, str], int]]:
     """(pair, day index) of each True cell of a pairs x days frame."""
     rows, cols = np.nonzero(flags.to_numpy())
-    return [(tuple(flags.index[r]), int(flags.columns[c])) for r, c in zip(rows, cols, strict=True)]
+    return [(tuple(flags.index[r]), int(flags.columns[c]))
+            for r, c in zip(rows.tolist(), cols.tolist(), strict=True)]
 
 
 def _appointments(m: pd.DataFrame, active: pd.DataFrame, pair_active: pd.DataFrame,
@@ -265,7 +277,8 @@ def quarter_activity(meetings: pd.DataFrame, attendance: pd.DataFrame,
     names = dict(zip(members["위원ID"], members["성명"], strict=True))
     info = bodies.dropna(subset=["조직ID"]).drop_duplicates("조직ID").set_index("조직ID")
     order = {t: i for i, t in enumerate(BODY_TYPES)}
-    out = [Activity(r.위원ID, _text(names.get(r.위원ID)), r.조직ID, _text(info.at[r.조직ID, "조직명"]),
+    out = [Activity(str(r.위원ID), _text(names.get(r.위원ID)), str(r.조직ID),
+                    _text(info.at[r.조직ID, "조직명"]),
                     _text(info.at[r.조직ID, "유형"]), int(r.expected), int(r.attended))
-           for r in tally.itertuples()]
+           for r in _records(tally)]
     return sorted(out, key=lambda a: (order.get(a.type, 9), a.body_id, a.name, a.member_id))

@@ -129,7 +129,8 @@ def _mean_rate(expected: np.ndarray, attended: np.ndarray) -> Fraction | None:
     if not some.any():
         return None
     by_denominator = pd.Series(attended[some]).groupby(expected[some]).sum()
-    total = sum((Fraction(int(k), int(n)) for n, k in by_denominator.items()), Fraction(0))
+    total = sum((Fraction(int(k), int(n)) for n, k in zip(
+        by_denominator.index.tolist(), by_denominator.tolist(), strict=True)), Fraction(0))
     return total / int(some.sum())
 
 
@@ -203,7 +204,8 @@ def _member_of(keys: np.ndarray, present: np.ndarray, size: int) -> np.ndarray:
         return np.isin(keys, present)
     table = np.zeros(size, dtype=bool)
     table[present] = True
-    return table[keys]
+    found: np.ndarray = table[keys]
+    return found
 
 
 def _qualitative(book: Book) -> dict[str, float | None]:
@@ -251,8 +253,9 @@ def attendance_json(a: Attendance) -> dict[str, Any]:
         t["유형"].tolist(), t["회차"].tolist(), *per_group, strict=True)]
     summary = {}
     for g in GROUPS:
-        t = a.pooled(g)
-        summary[g] = {"expected": t.expected, "attended": t.attended, "rate": _float(t.rate),
+        pooled = a.pooled(g)
+        summary[g] = {"expected": pooled.expected, "attended": pooled.attended,
+                      "rate": _float(pooled.rate),
                       "mean_rate": _float(a.mean_rate(g))}
     return {"from": a.start.isoformat(), "to": a.end.isoformat(), "types": list(a.types),
             "proxy_counts": a.settings.proxy_counts, "meetings": meetings,
@@ -345,7 +348,7 @@ def score_sheet(a: Attendance, scores: dict[str, float | None]) -> SheetSpec:
         value = scores[key]
         return "-" if value is None else value
 
-    table = [
+    table: list[list[Any]] = [
         ["항목", "내용", "정원(연인원)", "참석(연인원)", "참석률", "점수", "배점"],
         ["4-1-1", "회의 구성원(행정) 참석률", admin.expected, admin.attended,
          _shown(admin.rate), score("4-1-1"), 2],

@@ -46,7 +46,10 @@ TEMPLATES: dict[str, str] = {
         "(참석률에 반영하지 않음)."
     ),
     "invalid-setting": "{sheet}!{cell}: 설정 '{column}' 값 '{value}'이(가) 올바르지 않습니다. {hint}",
-    "missing-rate": "{sheet}!{cell}: 회의 '{meeting}'({kind}, {role}, {mode}, {date})에 맞는 수당기준이 없어 0원으로 계산했습니다.",
+    "missing-rate": (
+        "{sheet}!{cell}: 회의 '{meeting}'({kind}, {role}, {mode}, {date})에 맞는 수당기준이 없어 "
+        "0원으로 계산했습니다."
+    ),
 }
 
 

@@ -105,8 +105,9 @@ def person_rows(o: Overlap) -> list[list[Any]]:
     seats = o.seats.assign(순서=o.seats["유형"].map(order)).sort_values(["순서", "조직명"])
     names = seats.groupby("위원ID")["조직명"].agg(lambda s: ", ".join(str(x) for x in s))
     first = o.seats.drop_duplicates("위원ID").set_index("위원ID")
-    rows = [[pid, first.at[pid, "성명"], first.at[pid, "구분"], first.at[pid, "신분"],
-             int(n), names[pid]] for pid, n in o.counts.items()]
+    rows: list[list[Any]] = [
+        [pid, first.at[pid, "성명"], first.at[pid, "구분"], first.at[pid, "신분"],
+         int(n), names.loc[str(pid)]] for pid, n in o.counts.items()]
     rows.sort(key=lambda r: (-r[4], str(r[1] or ""), str(r[0])))
     return rows
 

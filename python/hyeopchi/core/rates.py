@@ -141,7 +141,7 @@ def _row_key(row: Mapping[str, Any]) -> tuple[Any, ...]:
 
 
 def _hashable(value: Any) -> Any:
-    if value is None or isinstance(value, float) and math.isnan(value):  # NaN
+    if value is None or (isinstance(value, float) and math.isnan(value)):  # NaN
         return None
     if isinstance(value, pd.Timestamp):
         return value.to_pydatetime()

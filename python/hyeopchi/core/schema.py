@@ -115,7 +115,7 @@ def _column(name: str, prop: dict[str, Any], required_value: bool) -> Column:
         maximum_current_year=prop.get("x-maximum") == "current-year",
         pattern=prop.get("pattern"),
         hint=prop.get("x-hint", ""),
-        references=tuple(refs.split(".", 1)) if refs else None,  # type: ignore[arg-type]
+        references=tuple(refs.split(".", 1)) if refs else None,
         private=bool(prop.get("x-private", False)),
     )
 

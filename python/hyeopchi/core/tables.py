@@ -132,11 +132,11 @@ def table_from_grid(
     letters = {name: column_letter(c0 + j) for name, j in positions.items()}
     data: dict[str, list[Any]] = {}
     for name, col in schema.columns.items():
-        j = positions.get(name)
-        if j is None:
+        at = positions.get(name)
+        if at is None:
             data[name] = [None] * len(body)
             continue
-        data[name] = _convert_column(sheet, name, col.kind, grid, body, j, r0, c0, flags, issues)
+        data[name] = _convert_column(sheet, name, col.kind, grid, body, at, r0, c0, flags, issues)
     for label, j in extras.items():
         if label not in data:
             data[label] = [_cell(grid, r, j) for r in body]
@@ -168,10 +168,8 @@ def _find_header(schema: SheetSchema, grid: Sequence[Sequence[Any]]) -> tuple[in
 
 
 def _blank_row(row: Sequence[Any]) -> bool:
-    for v in row:  # is_blank inlined: this runs once per row of every sheet
-        if v is not None and (type(v) is not str or v.strip()):
-            return False
-    return True
+    # is_blank inlined: this runs once per row of every sheet
+    return all(v is None or (type(v) is str and not v.strip()) for v in row)
 
 
 def _cell(grid: Sequence[Sequence[Any]], r: int, j: int) -> Any:

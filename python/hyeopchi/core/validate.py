@@ -225,7 +225,7 @@ def date_order(book: Book, sheets: Collection[str] | None = None) -> list[Issue]
         table = book.table("회의")
         start, end = table.df["시작시각"], table.df["종료시각"]
         both = start.notna() & end.notna()
-        bad = both & pd.Series([e <= s if ok else False for s, e, ok in zip(start, end, both)],
+        bad = both & pd.Series([e <= s if ok else False for s, e, ok in zip(start, end, both, strict=True)],
                                index=start.index)
         out += _pairs(table, bad, "종료시각", "시작시각", "time-order")
     return out
@@ -296,7 +296,7 @@ def overlapping_rates(book: Book) -> list[Issue]:
     df = df.assign(시작=as_datetime(df["적용시작일"]), 종료=as_datetime(df["적용종료일"]).fillna(far),
                    역할키=df["역할"].fillna(""))
     for (kind, role, mode), group in df.groupby(["조직유형", "역할키", "방식"], sort=False):
-        rows = list(group.sort_values(["시작"]).itertuples())
+        rows: list[Any] = list(group.sort_values(["시작"]).itertuples())
         for i, later in enumerate(rows):
             for earlier in rows[:i]:
                 if later.시작 <= earlier.종료 and earlier.시작 <= later.종료:

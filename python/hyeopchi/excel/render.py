@@ -8,6 +8,7 @@ returned list names them) and the data stays on the sheet.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from ..core.sheetspec import Block, Chart, SheetSpec
@@ -116,7 +117,7 @@ def _chart(sheet: Any, chart: Chart) -> bool:
 
 
 def _freeze(sheet: Any, at: tuple[int, int]) -> None:
-    try:
+    # Frozen panes only ease reading: an engine without them (xlwings' remote engine) shows the
+    # same data unfrozen, so there is nothing to report.
+    with contextlib.suppress(NotImplementedError, AttributeError):
         sheet.freeze_panes.freeze_at(sheet.range((at[0] + 1, at[1] + 1)).address)
-    except (NotImplementedError, AttributeError):
-        pass
