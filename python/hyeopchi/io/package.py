@@ -120,19 +120,34 @@ def _inflate_checked(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> N
                         f"({info.file_size:,}바이트)와 다릅니다. 압축 폭탄으로 보고 읽지 않습니다.")
 
 
+WORKBOOK_PART = "xl/workbook.xml"
+WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
+
+
 def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name -> its part (e.g. 'xl/worksheets/sheet1.xml')."""
-    try:
-        wb = ElementTree.fromstring(zf.read("xl/workbook.xml"))
-        rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-    except Exception:
-        return {}
+    """Sheet name -> its part (e.g. 'xl/worksheets/sheet1.xml'); '' for a sheet whose
+    relationship is missing.
+
+    Fails closed: a workbook part or relationship part that cannot be read raises BookError,
+    since without it no sheet's XML could be scanned before calamine reads it."""
+    book = Path(zf.filename or "").name
+    parsed = []
+    for part in (WORKBOOK_PART, WORKBOOK_RELS):
+        try:
+            parsed.append(ElementTree.fromstring(zf.read(part)))
+        except KeyError:
+            raise BookError(f"{book}: '{part}' 항목이 없어 시트를 검사할 수 없습니다. "
+                            "Excel에서 다시 저장한 파일을 사용하세요.") from None
+        except (ElementTree.ParseError, ValueError) as exc:  # ValueError: defusedxml, encoding
+            raise BookError(f"{book}: '{part}' 항목이 올바른 XML이 아니어서 시트를 검사할 수 "
+                            f"없습니다 ({str(exc)[:80]}).") from None
+    wb, rels = parsed
     targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{NS_PKG_REL}Relationship")}
     out: dict[str, str] = {}
     for sheet in wb.iter(f"{NS_MAIN}sheet"):
         rid = sheet.get(f"{NS_REL}id")
-        if rid in targets:
-            out[sheet.get("name", "")] = part_name("xl/workbook.xml", targets[rid])
+        target = targets.get(rid) if rid is not None else None
+        out[sheet.get("name", "")] = part_name(WORKBOOK_PART, target) if target else ""
     return out
 
 

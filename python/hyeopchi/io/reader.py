@@ -62,23 +62,25 @@ def _book_from_calamine(workbook: Any, wanted: list[str], flags: dict[str, CellF
     for sheet in wanted:
         if sheet not in names:
             continue
+        if sheet not in flags:  # fail closed: never read a sheet whose XML was not scanned
+            raise BookError(f"'{sheet}' 시트의 XML 항목을 찾을 수 없어 검사할 수 없습니다. "
+                            "Excel에서 다시 저장한 파일을 사용하세요.")
         try:
             ws = workbook.get_sheet_by_name(sheet)
             grid = ws.to_python(skip_empty_area=True)
             origin = tuple(ws.start) if ws.start is not None else (0, 0)
-        except Exception as exc:
+            # None: the format keeps no merge list (xls/ods, refused before); [] for none
+            merged = ws.merged_cell_ranges or []
+        except Exception as exc:  # noqa: BLE001 (calamine's own error types): refused
             raise BookError(f"'{sheet}' 시트를 읽을 수 없습니다 ({_short(exc)}).") from None
-        _fill_merged(ws, grid, origin)
-        book.add_grid(sheet, grid, origin, flags.get(sheet))
+        _fill_merged(merged, grid, origin)
+        book.add_grid(sheet, grid, origin, flags[sheet])
     return book
 
 
-def _fill_merged(ws: Any, grid: list[list[Any]], origin: tuple[int, int]) -> None:
+def _fill_merged(merged: Sequence[tuple[tuple[int, int], tuple[int, int]]],
+                 grid: list[list[Any]], origin: tuple[int, int]) -> None:
     """A value merged down over several rows belongs to each of them."""
-    try:
-        merged = ws.merged_cell_ranges or []
-    except Exception:
-        return
     r0, c0 = origin
     for (top, left), (bottom, right) in merged:
         if bottom == top:
@@ -103,9 +105,12 @@ def _scan_sheet(zf: zipfile.ZipFile, part: str, sheet: str) -> CellFlags:
     flags: dict[tuple[int, int], tuple[str, str]] = {}
     rows = cells = last_row = last_col = 0
     try:
-        f = zf.open(part)
+        f = zf.open(part) if part else None
     except KeyError:
-        return flags
+        f = None
+    if f is None:  # fail closed: calamine could still find it; we could not scan it
+        raise BookError(f"'{sheet}' 시트의 XML 항목('{part or '관계 없음'}')이 파일에 없어 "
+                        "검사할 수 없습니다. Excel에서 다시 저장한 파일을 사용하세요.")
     with f:
         rest = b""
         while True:
