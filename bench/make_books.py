@@ -1,17 +1,23 @@
 """Synthetic workbooks for the benchmarks: one book of any size, or an archive of many.
 
     python bench/make_books.py book OUT.xlsx [--rows N]      # 출석 rows (max 1,048,575)
+    python bench/make_books.py districts OUT.xlsx [--districts 40]  # a city of districts
     python bench/make_books.py archive DIR [--books 100]     # copies of a sample-size book
 
 A book is the bundled sample (281 people, 488 seats) with its meetings repeated under new
-회의ID until the 출석 sheet has N rows, so it stays valid however large it grows. Written with
-XlsxWriter in constant_memory mode (rows streamed to disk), typed cells as Excel writes them.
+회의ID until the 출석 sheet has N rows, so it stays valid however large it grows. A districts
+book is the sample's people, bodies and seats once per district (IDs prefixed D01-, D02-...),
+each body meeting monthly through 2021 with an 출석 row for each member seated that day
+(40 districts: 11,320 people, 19,600 seats, 16,800 meetings, about 234,000 출석 rows).
+Written with XlsxWriter in constant_memory mode (rows streamed to disk), typed cells as Excel
+writes them.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import random
 import shutil
 import sys
 import time
@@ -59,6 +65,42 @@ def scaled(sheets: dict[str, list[list[Any]]], rows: int) -> dict[str, list[list
     return {**sheets, "회의": out_meetings, "출석": out_att}
 
 
+def districts(sheets: dict[str, list[list[Any]]], count: int) -> dict[str, list[list[Any]]]:
+    """`count` copies of the sample's district, each body meeting on the 15th of every 2021
+    month (오프라인 or 온라인, 2 or 2.5 hours), attended (or not) by each member seated that day."""
+    rng = random.Random(14)
+    people, bodies, seats = sheets["위원"], sheets["조직"], sheets["활동"]
+    out: dict[str, list[list[Any]]] = {
+        "위원": [people[0]], "조직": [bodies[0]], "활동": [seats[0]],
+        "회의": [sheets["회의"][0]], "출석": [sheets["출석"][0]], "심사": [sheets["심사"][0]]}
+    members: dict[str, list[tuple[str, Any, Any]]] = {}
+    for person, body, _, start, end in (r[:5] for r in seats[1:]):
+        members.setdefault(body, []).append((person, start, end))
+    for d in range(1, count + 1):
+        tag = f"D{d:02d}-"
+        out["위원"] += [[tag + r[0], *r[1:]] for r in people[1:]]
+        out["조직"] += [[tag + r[0], r[1], r[2], tag + r[3] if r[3] else r[3], *r[4:]]
+                       for r in bodies[1:]]
+        out["활동"] += [[tag + r[0], tag + r[1], *r[2:]] for r in seats[1:]]
+        out["심사"] += [[tag + r[0], *r[1:]] for r in sheets["심사"][1:]]
+        for body in (r[0] for r in bodies[1:]):
+            for month in range(1, 13):
+                day = dt.date(2021, month, 15)
+                meeting = f"{tag}{body}-{month:02d}"
+                online = rng.random() < 0.3
+                end = dt.time(16, 30) if rng.random() < 0.2 else dt.time(16, 0)
+                out["회의"].append([meeting, tag + body, month, day,
+                                   "온라인" if online else "오프라인", dt.time(14, 0), end])
+                for person, start, stop in members.get(body, []):
+                    if start > day or (isinstance(stop, dt.date) and stop < day):
+                        continue
+                    roll = rng.random()
+                    status = "출석" if roll < 0.8 else ("불참" if roll < 0.98 else "대리출석")
+                    proxy = "대리인" if status == "대리출석" else ""
+                    out["출석"].append([meeting, tag + person, status, proxy, ""])
+    return {**sheets, **out}
+
+
 def write_book(path: Path, sheets: dict[str, list[list[Any]]]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False,
@@ -67,7 +109,8 @@ def write_book(path: Path, sheets: dict[str, list[list[Any]]]) -> Path:
     time_fmt = wb.add_format({"num_format": "hh:mm"})
     for name, grid in sheets.items():
         ws = wb.add_worksheet(name)
-        write_string, write_number, write_datetime = ws.write_string, ws.write_number, ws.write_datetime
+        write_string, write_number = ws.write_string, ws.write_number
+        write_datetime = ws.write_datetime
         for i, row in enumerate(grid):
             for j, v in enumerate(row):
                 if v is None or v == "":
@@ -93,6 +136,10 @@ def make_book(path: Path, rows: int | None = None) -> Path:
     return write_book(path, scaled(sheets, rows) if rows is not None else sheets)
 
 
+def make_districts(path: Path, count: int = 40) -> Path:
+    return write_book(path, districts(sample_sheets(), count))
+
+
 def make_archive(folder: Path, books: int = 100) -> list[Path]:
     """`books` sample-size books (byte copies: each is read and computed on its own)."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -110,6 +157,9 @@ def main(argv: list[str] | None = None) -> int:
     b = sub.add_parser("book")
     b.add_argument("out", type=Path)
     b.add_argument("--rows", type=int, default=None, help="출석 rows (default: as in the sample)")
+    d = sub.add_parser("districts")
+    d.add_argument("out", type=Path)
+    d.add_argument("--districts", type=int, default=40)
     a = sub.add_parser("archive")
     a.add_argument("folder", type=Path)
     a.add_argument("--books", type=int, default=100)
@@ -119,6 +169,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.rows is not None and not 1 <= args.rows <= EXCEL_MAX_DATA_ROWS:
             parser.error(f"--rows must be 1..{EXCEL_MAX_DATA_ROWS:,}")
         path = make_book(args.out, args.rows)
+        print(f"{path} ({path.stat().st_size:,} bytes) in {time.perf_counter() - started:.1f}s",
+              file=sys.stderr)
+    elif args.what == "districts":
+        path = make_districts(args.out, args.districts)
         print(f"{path} ({path.stat().st_size:,} bytes) in {time.perf_counter() - started:.1f}s",
               file=sys.stderr)
     else:
