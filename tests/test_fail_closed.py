@@ -87,7 +87,7 @@ class _SheetWithBrokenMerges:
 
     @property
     def merged_cell_ranges(self) -> Any:
-        raise RuntimeError("merge list unreadable")  # noqa: TRY003
+        raise RuntimeError("merge list unreadable")
 
 
 class _Workbook:

@@ -42,7 +42,7 @@ def read_book(path: str | Path, sheets: Iterable[str] | None = None) -> Book:
                  if name in wanted}
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises its own error types
+    except Exception as exc:  # noqa: BLE001 (calamine's own error types): refused
         raise BookError(f"{path.name}: 워크북을 읽을 수 없습니다 ({_short(exc)}).") from None
     for meta in workbook.sheets_metadata:
         if meta.name in wanted and meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
