@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import argparse
 import datetime as dt
 import hashlib
@@ -22,7 +24,9 @@ from books import small_book, write_book
 from hyeopchi.batch.discover import discover
 from hyeopchi.batch.progress import Progress
 from hyeopchi.batch.summary import exit_code
-from hyeopchi.batch.worker import job_argv
+from hyeopchi.batch.worker import planned_jobs
+from hyeopchi.core.values import Month
+from hyeopchi.jobs import for_month, option
 from hyeopchi.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -225,16 +229,21 @@ def test_progress_is_quiet_when_stderr_is_not_a_terminal(
     assert "정상 1개" in captured.out
 
 
-def test_job_arguments_come_from_the_month_and_unknown_required_options_skip_the_job() -> None:
-    p = argparse.ArgumentParser()
-    p.add_argument("--from", dest="start")
-    p.add_argument("--to")
-    p.add_argument("--date")
-    p.add_argument("--month")
-    assert job_argv(p, (2021, 2)) == ["--from", "2021-02-01", "--to", "2021-02-28",
-                                      "--date", "2021-02-28", "--month", "2021-02"]
-    p.add_argument("--secret", required=True)
-    assert job_argv(p, (2021, 2)) is None
+def test_job_options_come_from_the_month_and_unknown_required_options_skip_the_job() -> None:
+    planned = {job.name: options for job, options in planned_jobs(Month(2021, 2))}
+    assert "validate" not in planned  # batch validates every book itself, first
+    assert planned["overlap"].date == dt.date(2021, 2, 28)  # the month's last day
+    assert (planned["attendance"].start, planned["attendance"].end) == (
+        dt.date(2021, 2, 1), dt.date(2021, 2, 28))
+    assert planned["attendance"].body_type is None
+    assert tuple(planned["allowance"].month) == (2021, 2)
+    assert tuple(planned["report"].month) == (2021, 2) and planned["report"].mask is False
+
+    @dataclass(frozen=True)
+    class Secret:
+        key: str = option("batch has no value for this")
+
+    assert for_month(Secret, Month(2021, 2)) is None
 
 
 def test_exit_code_prefers_failed_over_invalid() -> None:

@@ -16,7 +16,10 @@ import xlwings as xw
 from books import small_book, write_book
 
 from hyeopchi.excel import control as ctl
+from hyeopchi.core.issues import BookError
 from hyeopchi.excel import handlers, layout
+from hyeopchi.excel.handlers import job_options
+from hyeopchi.jobs import JOBS
 
 EPOCH = dt.datetime(1899, 12, 30)
 SAMPLE = Path(__file__).resolve().parents[1] / "workbook" / "sample" / "seodaemun-2021.xlsx"
@@ -217,19 +220,33 @@ def test_book_without_control_sheet_gets_one_for_the_status(tmp_path: Path) -> N
 
 def test_labels_are_found_wherever_they_stand() -> None:
     grid = [[None, None, None, None], [None, None, " 기준일 :", 44256.0],
-            ["평가기간 시작", "2021. 1. 1.", None, None], ["기준월", "2021.03", "상태", None]]
+            ["평가기간 시작", "2021. 1. 1.", None, None], ["평가기간 종료", "2021년 12월 31일"],
+            ["기준월", "2021.03", "상태", None]]
     control = ctl.find_labels(grid)
-    assert control.date(ctl.DAY) == dt.date(2021, 3, 1)  # serial 44256 = 2021-03-01
-    assert control.date(ctl.PERIOD_START) == dt.date(2021, 1, 1)
-    assert control.month() == (2021, 3)
-    assert control.cells[ctl.STATUS] == (3, 3)
+    assert job_options(JOBS["overlap"], control).date == dt.date(2021, 3, 1)  # serial 44256
+    period = job_options(JOBS["attendance"], control)
+    assert (period.start, period.end) == (dt.date(2021, 1, 1), dt.date(2021, 12, 31))
+    assert tuple(job_options(JOBS["allowance"], control).month) == (2021, 3)
+    assert control.cells[ctl.STATUS] == (4, 3)
 
 
 @pytest.mark.parametrize("value", [None, "내일", 3.5], ids=["blank", "text", "fraction"])
 def test_bad_date_input_names_the_label(value: Any) -> None:
     control = ctl.find_labels([["기준일", value]])
-    with pytest.raises(Exception, match="'기준일' 값이 날짜가 아닙니다"):
-        control.date(ctl.DAY)
+    with pytest.raises(BookError, match="'실행' 시트의 '기준일' 값이"):
+        job_options(JOBS["overlap"], control)
+
+
+def test_a_missing_label_is_named() -> None:
+    control = ctl.find_labels([["기준일", 44256.0]])
+    with pytest.raises(BookError, match="'실행' 시트에 '기준월' 칸이 없습니다"):
+        job_options(JOBS["allowance"], control)
+
+
+def test_a_month_typed_into_a_cell_arrives_as_a_date_and_still_counts() -> None:
+    # Excel turns "2021-03" typed in a cell into the date 2021-03-01 (serial 44256)
+    control = ctl.find_labels([["기준월", 44256.0]])
+    assert tuple(job_options(JOBS["report"], control).month) == (2021, 3)
 
 
 # --- every button on the bundled sample (workbook/sample/seodaemun-2021.xlsx) ---------
@@ -329,7 +346,7 @@ def test_bad_day_on_control_sheet_becomes_korean_status(tmp_path: Path) -> None:
     run = handlers.overlap(book)
     assert not run.ok
     assert status_written(book).startswith(
-        "중복활동 현황 실패: '실행' 시트의 '기준일' 값이 날짜가 아닙니다 ('3월 1일쯤')")
+        "중복활동 현황 실패: '실행' 시트의 '기준일' 값이 날짜가 아닙니다: 3월 1일쯤 (예: 2021-03-01)")
     assert actions(book, "addSheet") == []
 
 
@@ -339,7 +356,7 @@ def test_unknown_body_type_becomes_korean_status(tmp_path: Path) -> None:
     path = write_book(tmp_path / "b.xlsx", {"실행": rows, **small_book()})
     book = xw.Book(json=payload_from_xlsx(path))
     run = handlers.attendance(book)
-    assert not run.ok and "'실행' 시트의 입력값이 올바르지 않습니다" in status_written(book)
+    assert not run.ok and "'실행' 시트의 '유형' 값이 허용된 값이 아닙니다: 동아리" in status_written(book)
 
 
 def test_renderer_writes_formats_merges_and_widths(tmp_path: Path) -> None:

@@ -20,6 +20,8 @@ import pytest
 from hyeopchi.core.schema import SHEET_FILES, sheet_schema
 from hyeopchi.excel import control as ctl
 from hyeopchi.excel import handlers, layout
+from hyeopchi.excel.handlers import job_options
+from hyeopchi.jobs import JOBS
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMITTED = ROOT / "workbook" / "hyeopchi.xlsm"
@@ -136,8 +138,8 @@ def test_control_sheet_labels_are_where_the_handlers_look(built: Path) -> None:
     grid = [list(r) for r in ws.iter_rows(values_only=True)]
     control = ctl.find_labels(grid)
     assert set(control.cells) == {*ctl.LABELS, ctl.STATUS}
-    assert control.date(ctl.DAY).isoformat() == "2021-03-01"
-    assert control.month() == (2021, 3)
+    assert job_options(JOBS["overlap"], control).date.isoformat() == "2021-03-01"
+    assert tuple(job_options(JOBS["report"], control).month) == (2021, 3)
 
 
 def test_conf_sheet_tells_xlwings_the_udf_module_and_interpreter(built: Path) -> None:

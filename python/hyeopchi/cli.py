@@ -13,38 +13,17 @@ import os
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
+from . import __version__
 from .core.issues import BookError
-from .core.jobs import VALIDATE_SHEETS, Outcome, validate_job
-from .core.tables import Book
-from .core.values import parse_date
+from .jobs import JOBS, AnyJob, Field, OptionError, parse_value
+
+if TYPE_CHECKING:
+    from .core.outcome import Outcome
 
 EXIT_OK, EXIT_INVALID, EXIT_UNUSABLE = 0, 1, 2
-
-
-@dataclass(frozen=True)
-class Command:
-    name: str
-    help: str
-    sheets: tuple[str, ...]  # sheets read when present
-    run: Callable[[Book, argparse.Namespace], Outcome]
-    add_arguments: Callable[[argparse.ArgumentParser], None] = lambda p: None
-    writes: bool = True  # accepts --out / --in-place
-
-
-COMMANDS: dict[str, Command] = {}
-
-
-def register(command: Command) -> Command:
-    COMMANDS[command.name] = command
-    return command
-
-
-register(Command("validate", "시트 검증 (오류를 셀 단위로)", VALIDATE_SHEETS,
-                 lambda book, args: validate_job(book)))
 
 
 class _Parser(argparse.ArgumentParser):
@@ -54,48 +33,68 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_UNUSABLE)
 
 
-def date_arg(text: str) -> dt.date:
+def _arg_type(f: Field) -> Callable[[str], Any]:
+    def parse(text: str) -> Any:
+        try:
+            return parse_value(f, text)
+        except OptionError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    parse.__name__ = f.name  # argparse names the type in its messages
+    return parse
+
+
+def _add_job(sub: Any, job: AnyJob) -> None:
+    p = sub.add_parser(job.name, help=job.help, description=job.help)
+    p.add_argument("book", metavar="BOOK", help="통합문서 (.xlsx/.xlsm)")
+    p.add_argument("--json", action="store_true", help="결과를 JSON 한 개로 출력")
+    if job.writes:
+        where = p.add_mutually_exclusive_group()
+        where.add_argument("--out", metavar="FILE", help="결과 시트를 넣은 사본을 저장")
+        where.add_argument("--in-place", action="store_true",
+                           help="원본에 결과 시트를 기록 (원본은 .bak로 보관)")
+    for f in job.fields():
+        if f.kind is bool:
+            p.add_argument(f.flag, dest=f.name, action="store_true", help=f.spec.help)
+        else:
+            p.add_argument(f.flag, dest=f.name, type=_arg_type(f), required=f.required,
+                           metavar=f.spec.metavar, help=f.spec.help)
+
+
+def _positive(text: str) -> int:
     try:
-        day = parse_date(text)
+        n = int(text)
     except ValueError:
-        day = None
-    if day is None:
-        raise argparse.ArgumentTypeError(f"날짜가 아닙니다: {text}")
-    return day
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"1 이상의 정수가 아닙니다: {text}")
+    return n
 
 
-def month_arg(text: str) -> tuple[int, int]:
-    try:
-        year, month = (int(x) for x in text.replace(".", "-").split("-")[:2])
-        dt.date(year, month, 1)
-    except (ValueError, TypeError):
-        raise argparse.ArgumentTypeError(f"YYYY-MM 형식의 월이 아닙니다: {text}") from None
-    return year, month
+def _add_batch(sub: Any) -> None:
+    month = next(f for f in JOBS["allowance"].fields() if f.name == "month")
+    p = sub.add_parser("batch", help="여러 통합문서를 한 번에 처리 (보관 문서 일괄)",
+                       description=("파일·폴더(하위 폴더 포함)·와일드카드의 통합문서를 모두 "
+                                    "검증하고 계산하여 결과 사본과 요약.xlsx를 DIR에 저장합니다."))
+    p.add_argument("paths", nargs="+", metavar="PATH", help="통합문서, 폴더 또는 와일드카드")
+    p.add_argument("--month", type=_arg_type(month), required=True, metavar="YYYY-MM",
+                   help="대상 월")
+    p.add_argument("--out", required=True, metavar="DIR", help="결과 사본과 요약을 저장할 폴더")
+    p.add_argument("--jobs", type=_positive, default=None, metavar="N",
+                   help="동시에 처리할 문서 수 (기본: CPU 코어 수)")
+    p.add_argument("--json", action="store_true", help="결과를 JSON 한 개로 출력")
+    p.add_argument("--force", action="store_true", help="결과가 최신이어도 다시 처리")
+    p.add_argument("--in-place", action="store_true",
+                   help="결과 시트를 원본에 기록 (원본은 .bak로 보관); 요약은 DIR에 저장")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    # Late import: commands defined in other modules register themselves.
-    from . import (
-        __version__,
-        commands,  # noqa: F401
-    )
-
     parser = _Parser(prog="hyeopchi", description="협치 위원 워크북 도구 (서대문구 민관협치과)")
     parser.add_argument("--version", action="version", version=f"hyeopchi {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    for command in COMMANDS.values():
-        p = sub.add_parser(command.name, help=command.help, description=command.help)
-        p.add_argument("book", metavar="BOOK", help="통합문서 (.xlsx/.xlsm)")
-        p.add_argument("--json", action="store_true", help="결과를 JSON 한 개로 출력")
-        if command.writes:
-            where = p.add_mutually_exclusive_group()
-            where.add_argument("--out", metavar="FILE", help="결과 시트를 넣은 사본을 저장")
-            where.add_argument("--in-place", action="store_true",
-                               help="원본에 결과 시트를 기록 (원본은 .bak로 보관)")
-        command.add_arguments(p)
-    from .batch import add_parser as add_batch_parser  # many books: its own arguments
-
-    add_batch_parser(sub, month_arg)
+    for job in JOBS.values():
+        _add_job(sub, job)
+    _add_batch(sub)
     return parser
 
 
@@ -112,20 +111,21 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
-    if getattr(args, "handler", None) is not None:  # a command over many books (batch)
-        try:
-            code: int = args.handler(args)
-        except BookError as exc:
-            print(f"hyeopchi: {exc}", file=sys.stderr)
-            return EXIT_UNUSABLE
-        return code
-    command = COMMANDS[args.command]
+    if args.command == "batch":
+        return _batch(args)
+    job = JOBS[args.command]
+    if job.needs_output and not (args.out or args.in_place):
+        print(f"hyeopchi: {job.name}는 --out FILE 또는 --in-place 중 하나가 필요합니다.",
+              file=sys.stderr)
+        return EXIT_UNUSABLE
+    options = job.options(**{f.name: getattr(args, f.name) for f in job.fields()
+                             if getattr(args, f.name) is not None})
     started = time.perf_counter()
     try:
         from .io.reader import read_book
 
-        book = read_book(Path(args.book), command.sheets)
-        outcome = command.run(book, args)
+        book = read_book(Path(args.book), job.sheets)
+        outcome = job.run(book, options)
         written = _write(args, outcome)
     except BookError as exc:
         print(f"hyeopchi: {exc}", file=sys.stderr)
@@ -144,6 +144,19 @@ def _main(argv: Sequence[str] | None) -> int:
             print(f"결과 시트 {', '.join(s.name for s in outcome.sheets)} → {written}")
         print(f"({time.perf_counter() - started:.2f}초)")
     return outcome.exit_code
+
+
+def _batch(args: argparse.Namespace) -> int:
+    from .batch import BatchOptions, run
+
+    options = BatchOptions(paths=tuple(args.paths), month=args.month, out=Path(args.out),
+                           jobs=args.jobs, json=args.json, force=args.force,
+                           in_place=args.in_place)
+    try:
+        return run(options)
+    except BookError as exc:
+        print(f"hyeopchi: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
 
 
 def _write(args: argparse.Namespace, outcome: Outcome) -> Path | None:

@@ -9,64 +9,49 @@ Exit codes: 0 all ok, 1 some invalid (none failed), 2 some failed or bad options
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import json
 import os
 import shutil
 import signal
 import sys
-from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..core.issues import BookError
+from ..core.values import Month
 from .discover import Found, discover
 from .progress import Progress
 from .summary import SUMMARY_FILE, exit_code, summary_sheet, to_json
 from .worker import FAILED, process_book
 
-__all__ = ["add_parser", "run"]
+__all__ = ["BatchOptions", "run"]
 
 CACHE_FILE = ".hyeopchi-batch.json"
 TEMP_PREFIX = ".hyeopchi-tmp-"
 
 
-def add_parser(sub: Any, month_arg: Callable[[str], tuple[int, int]]) -> None:
-    p = sub.add_parser("batch", help="여러 통합문서를 한 번에 처리 (보관 문서 일괄)",
-                       description="파일·폴더(하위 폴더 포함)·와일드카드의 통합문서를 모두 검증하고 "
-                                   "계산하여 결과 사본과 요약.xlsx를 DIR에 저장합니다.")
-    p.add_argument("paths", nargs="+", metavar="PATH", help="통합문서, 폴더 또는 와일드카드")
-    p.add_argument("--month", type=month_arg, required=True, metavar="YYYY-MM", help="대상 월")
-    p.add_argument("--out", required=True, metavar="DIR", help="결과 사본과 요약을 저장할 폴더")
-    p.add_argument("--jobs", type=_positive, default=None, metavar="N",
-                   help="동시에 처리할 문서 수 (기본: CPU 코어 수)")
-    p.add_argument("--json", action="store_true", help="결과를 JSON 한 개로 출력")
-    p.add_argument("--force", action="store_true", help="결과가 최신이어도 다시 처리")
-    p.add_argument("--in-place", action="store_true",
-                   help="결과 시트를 원본에 기록 (원본은 .bak로 보관); 요약은 DIR에 저장")
-    p.set_defaults(handler=run)
+@dataclass(frozen=True)
+class BatchOptions:
+    paths: tuple[str, ...]  # files, folders and globs
+    month: Month
+    out: Path  # the output folder (the summary goes there even with in_place)
+    jobs: int | None = None  # worker processes (None: one per core)
+    json: bool = False
+    force: bool = False  # redo books whose outputs are up to date
+    in_place: bool = False
 
 
-def _positive(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        n = 0
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"1 이상의 정수가 아닙니다: {text}")
-    return n
-
-
-def run(args: argparse.Namespace) -> int:
+def run(args: BatchOptions) -> int:
     out_dir = Path(args.out)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise BookError(f"출력 폴더 '{out_dir}'을(를) 만들 수 없습니다 ({exc.strerror}).") from None
     found = discover(list(args.paths), out_dir)
-    month_key = f"{args.month[0]:04d}-{args.month[1]:02d}"
+    month_key = str(args.month)
     cache = _load_cache(out_dir)
     results: dict[int, dict[str, Any]] = {}
     todo: list[tuple[int, Found]] = []
@@ -100,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
     return exit_code(ordered)
 
 
-def _execute(todo: list[tuple[int, Found]], out_dir: Path, temp: Path, args: argparse.Namespace,
+def _execute(todo: list[tuple[int, Found]], out_dir: Path, temp: Path, args: BatchOptions,
              results: dict[int, dict[str, Any]], progress: Progress) -> None:
     tasks = {i: _task_args(book, out_dir, temp, args) for i, book in todo}
     workers = min(args.jobs or os.cpu_count() or 1, len(todo))
@@ -156,14 +141,14 @@ def _stop(signum: int, frame: Any) -> None:
     raise SystemExit(128 + signum)
 
 
-def _task_args(book: Found, out_dir: Path, temp: Path, args: argparse.Namespace
-               ) -> tuple[str, str | None, str | None, tuple[int, int], bool]:
+def _task_args(book: Found, out_dir: Path, temp: Path, args: BatchOptions
+               ) -> tuple[str, str | None, str | None, Month, bool]:
     if args.in_place:
         return str(book.path), None, None, args.month, True
     return (str(book.path), str(temp / book.rel), str(out_dir / book.rel), args.month, False)
 
 
-def run_task(path: str, temp_dest: str | None, final: str | None, month: tuple[int, int],
+def run_task(path: str, temp_dest: str | None, final: str | None, month: Month,
              in_place: bool) -> dict[str, Any]:
     """In a worker: process one book into temp_dest, then rename it to final."""
     if final is not None and os.path.lexists(path) and _same_file(path, final):
@@ -213,7 +198,7 @@ def _stamp(path: Path) -> list[int] | None:
 
 
 def _fresh(book: Found, out_dir: Path, cache: dict[str, Any], month: str,
-           args: argparse.Namespace) -> dict[str, Any] | None:
+           args: BatchOptions) -> dict[str, Any] | None:
     """The cached result when the output is newer than the input and was made for this month."""
     if args.force:
         return None

@@ -6,63 +6,36 @@ for a bad book: the fault becomes status 'failed' with a Korean message.
 
 from __future__ import annotations
 
-import argparse
-import os
 import time
 from collections.abc import Sequence
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from ..core.issues import BookError
-from ..core.jobs import Outcome, validate_job
+from ..core.outcome import Outcome
 from ..core.sheetspec import SheetSpec
 from ..core.tables import Book
-from ..core.values import month_bounds
+from ..core.values import Month
+from ..jobs import JOBS, AnyJob, for_month
+from ..jobs.catalog import VALIDATE, NoOptions
 
 OK, INVALID, FAILED = "ok", "invalid", "failed"
 
 
-def job_argv(parser: argparse.ArgumentParser, month: tuple[int, int]) -> list[str] | None:
-    """Options for one command over `month`, or None when it needs one batch cannot supply."""
-    first, last = month_bounds(*month)
-    values = {"--date": last.isoformat(), "--from": first.isoformat(), "--to": last.isoformat(),
-              "--month": f"{month[0]:04d}-{month[1]:02d}", "--out": os.devnull}
-    argv: list[str] = []
-    for action in parser._actions:
-        known = [o for o in action.option_strings if o in values]
-        if known:
-            argv += [known[0], values[known[0]]]
-        elif action.required and action.option_strings:
-            return None
-    return argv
-
-
-@lru_cache(maxsize=8)
-def planned_jobs(month: tuple[int, int]) -> tuple[tuple[str, argparse.Namespace], ...]:
-    """Every registered command except validate, with its arguments for `month`."""
-    from ..cli import COMMANDS, build_parser
-
-    parser = build_parser()
-    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    jobs = []
-    for name in COMMANDS:
-        if name == "validate":
+def planned_jobs(month: Month) -> list[tuple[AnyJob, Any]]:
+    """Every job batch runs after validation, with its options for `month`; a job whose
+    required options batch cannot fill (none today) is left out by design, not by error."""
+    planned = []
+    for job in JOBS.values():
+        if not job.in_batch:
             continue
-        p = sub.choices[name]
-        argv = job_argv(p, month)
-        if argv is None:
-            continue
-        try:
-            args = p.parse_args(["BOOK", *argv])
-        except SystemExit:
-            continue
-        args.command, args.json = name, True
-        jobs.append((name, args))
-    return tuple(jobs)
+        options = for_month(job.options, month)
+        if options is not None:
+            planned.append((job, options))
+    return planned
 
 
-def process_book(path: str, dest: str | None, month: tuple[int, int],
+def process_book(path: str, dest: str | None, month: Month,
                  in_place: bool = False) -> dict[str, Any]:
     """Read, validate, compute and write one book. `dest` None with in_place writes the input."""
     started = time.perf_counter()
@@ -74,7 +47,8 @@ def process_book(path: str, dest: str | None, month: tuple[int, int],
     except BookError as exc:
         result.update(status=FAILED, message=str(exc))
     except MemoryError:
-        result.update(status=FAILED, message=f"{Path(path).name}: 메모리가 부족하여 읽지 못했습니다.")
+        result.update(status=FAILED,
+                      message=f"{Path(path).name}: 메모리가 부족하여 읽지 못했습니다.")
     except Exception as exc:  # noqa: BLE001 -- a bug must not stop the other books
         result.update(status=FAILED, message=(
             f"{Path(path).name}: 처리 중 예상하지 못한 오류가 발생했습니다 "
@@ -83,7 +57,7 @@ def process_book(path: str, dest: str | None, month: tuple[int, int],
     return result
 
 
-def _process(path: Path, dest: str | None, month: tuple[int, int], in_place: bool,
+def _process(path: Path, dest: str | None, month: Month, in_place: bool,
              result: dict[str, Any]) -> None:
     from ..io.reader import read_book
 
@@ -96,7 +70,7 @@ def _process(path: Path, dest: str | None, month: tuple[int, int], in_place: boo
     lap = _Laps(result["timings"])
     book = read_book(path)
     lap("read")
-    checked = validate_job(book)
+    checked = VALIDATE.run(book, NoOptions())
     lap("validate")
     errors, warnings = checked.payload["errors"], checked.payload["warnings"]
     result.update(errors=len(errors), warnings=len(warnings))
@@ -106,14 +80,14 @@ def _process(path: Path, dest: str | None, month: tuple[int, int], in_place: boo
         result.update(status=INVALID, message=f"검증 오류 {len(errors)}건: {errors[0]['message']}")
     else:
         result["status"] = OK
-        for name, args in planned_jobs(month):
-            outcome = _run_job(name, book, args, notes)
-            lap(name)
+        for job, options in planned_jobs(month):
+            outcome = _run_job(job, book, options, notes)
+            lap(job.name)
             if outcome is None:
                 continue
-            result["jobs"].append(name)
+            result["jobs"].append(job.name)
             specs += outcome.sheets
-            _collect(name, outcome.payload, result)
+            _collect(job.name, outcome.payload, result)
         result["message"] = "; ".join(notes) or (
             f"경고 {len(warnings)}건" if warnings else "정상")
     if dest is not None or in_place:
@@ -137,16 +111,13 @@ class _Laps:
         self.last = now
 
 
-def _run_job(name: str, book: Book, args: argparse.Namespace, notes: list[str]
-             ) -> Outcome | None:
-    from ..cli import COMMANDS
-
+def _run_job(job: AnyJob, book: Book, options: Any, notes: list[str]) -> Outcome | None:
     try:
-        return COMMANDS[name].run(book, args)
+        return job.run(book, options)
     except BookError as exc:
         issue = exc.issue
         if issue is None or issue.code != "missing-sheet":
-            notes.append(f"{name} 계산 안 됨: {exc}")
+            notes.append(f"{job.name} 계산 안 됨: {exc}")
         return None
 
 

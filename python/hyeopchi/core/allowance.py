@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .issues import WARNING, Issue
-from .jobs import Outcome
+from .outcome import Outcome
 from .paid import PAID_COLUMNS, paid_columns
 from .rates import RateIndex, allowance_for, rates_from_frame
 from .settings import Settings, read_settings
@@ -27,7 +27,6 @@ from .sheetspec import DATE, INT, KRW, Block, Merge, SheetSpec
 from .tables import Book
 from .validate import Report, date_order, overlapping_rates, result_sheet, sheet_errors
 
-ALLOWANCE_SHEETS = ("위원", "조직", "활동", "회의", "출석", "수당기준", "설정")
 
 
 @dataclass(frozen=True)
@@ -208,5 +207,5 @@ def _statement(c: dict[str, list[Any]], per_member: list[list[Any]], year: int, 
     )
 
 
-__all__ = ("ALLOWANCE_SHEETS", "Payment", "allowance_for", "allowance_job", "allowance_sheet",
+__all__ = ("Payment", "allowance_for", "allowance_job", "allowance_sheet",
            "paid_attendances", "paid_columns")

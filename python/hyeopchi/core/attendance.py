@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .issues import BookError, Issue
-from .jobs import Outcome
+from .outcome import Outcome
 from .membership import expected_index
 from .scalars import attendance_rate, round_half_up, score_band
 from .settings import Settings, read_settings

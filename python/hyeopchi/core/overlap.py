@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from .jobs import Outcome
+from .outcome import Outcome
 from .membership import active_on
 from .settings import BODY_TYPES
 from .sheetspec import INT, LINE_HEIGHT, Block, Merge, SheetSpec, wrapped_height

@@ -9,12 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from .appointments import MonthReport, mask_name, monthly_report
-from .jobs import Outcome
+from .outcome import Outcome
 from .settings import Settings, read_settings
 from .sheetspec import DATE, INT, PERCENT_1, Block, Chart, Merge, SheetSpec, display_width
 from .tables import Book
 
-REPORT_SHEETS = ("위원", "조직", "활동", "회의", "출석", "설정")
 COUNT_HEADERS = ["전월말", "위촉", "해촉", "당월말", "정원", "결원"]
 WIDTH = 8  # columns A..H: every table fits in them
 CHART_ROWS = 15

@@ -13,13 +13,12 @@ from fractions import Fraction
 from typing import Any
 
 from .issues import Issue
-from .jobs import Outcome
+from .outcome import Outcome
 from .sheetspec import INT, SCORE, Block, SheetSpec
 from .tables import Book
 from .validate import Report, result_sheet, sheet_errors, unique_ids
 
 CRITERIA = ("대표성", "전문성", "자발성")
-SCREENING_SHEETS = ("심사",)
 RESULT_SHEET = "심사결과"
 
 

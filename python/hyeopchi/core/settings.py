@@ -6,9 +6,7 @@ from dataclasses import dataclass
 
 from .issues import Issue
 from .tables import Book
-
-BODY_TYPES = ("협치회의", "운영위원회", "분과위원회", "워킹그룹", "TFT")
-STATUSES = ("공무원", "시의원", "구의원", "민간")
+from .vocabulary import BODY_TYPES, STATUSES
 
 
 @dataclass(frozen=True)

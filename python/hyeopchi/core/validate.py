@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from .issues import ERROR, WARNING, Issue
+from .outcome import Outcome
 from .membership import active_mask, as_datetime, memberships_with_dismissal
 from .schema import Column, SheetSchema, sheet_schema
 from .settings import read_settings
@@ -368,3 +369,12 @@ def result_sheet(report: Report, source: str = "") -> SheetSpec:
         freeze=(4, 0) if rows else None, repeat_rows=(3, 3) if rows else None,
         autofilter=(3, 0, 3 + len(rows), len(_HEADERS) - 1) if rows else None,
     )
+
+
+def validate_job(book: Book) -> Outcome:
+    book.require("위원", "조직", "활동")
+    report = validate(book)
+    summary = (f"검증 완료: 오류 {len(report.errors)}건, 경고 {len(report.warnings)}건"
+               if report.errors or report.warnings else "검증 완료: 오류와 경고가 없습니다.")
+    return Outcome(report.to_json(), [result_sheet(report, book.source)], summary,
+                   exit_code=0 if report.ok else 1)

@@ -9,7 +9,7 @@ import calendar
 import datetime as dt
 import re
 import unicodedata
-from typing import Any
+from typing import Any, NamedTuple
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 MIN_DATE = dt.date(1900, 1, 1)
@@ -90,6 +90,42 @@ def parse_number(value: Any) -> float | int:
 def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
     """The first and the last day of a month."""
     return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+_MONTH_RE = re.compile(r"^(\d{4})\s*(?:[-./]|년)\s*(\d{1,2})\s*(?:\.|월)?$")
+
+
+class Month(NamedTuple):
+    """A calendar month; a (year, month) tuple."""
+
+    year: int
+    month: int
+
+    @property
+    def first(self) -> dt.date:
+        return month_bounds(self.year, self.month)[0]
+
+    @property
+    def last(self) -> dt.date:
+        return month_bounds(self.year, self.month)[1]
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+
+def parse_month(value: Any) -> Month:
+    """`2021-03`, `2021.3`, `2021/03`, `2021년 3월`, or a date in the month; else ValueError."""
+    if isinstance(value, str):
+        m = _MONTH_RE.match(fold(value))
+        if m:
+            year, month = int(m[1]), int(m[2])
+            if 1 <= month <= 12 and MIN_DATE.year <= year <= MAX_DATE.year:
+                return Month(year, month)
+            raise ValueError(value)
+    day = parse_date(value)
+    if day is None:
+        raise ValueError(value)
+    return Month(day.year, day.month)
 
 
 def parse_date(value: Any) -> dt.date | None:

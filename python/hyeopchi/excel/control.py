@@ -6,22 +6,21 @@ value is the first cell to the right of it. Labels may be moved anywhere on the 
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from ..core.issues import BookError
-from ..core.values import header_key, is_blank, parse_date
+from ..core.values import header_key, is_blank
+from ..jobs import JOBS
+from ..jobs.catalog import BODY_TYPE, DAY, MONTH, PERIOD_END, PERIOD_START
 from .grid import edge_value
 
 SHEET = "실행"
 STATUS = "상태"
-DAY = "기준일"
-MONTH = "기준월"
-PERIOD_START = "평가기간 시작"
-PERIOD_END = "평가기간 종료"
-BODY_TYPE = "유형"
-LABELS = (DAY, MONTH, PERIOD_START, PERIOD_END, BODY_TYPE)
+# every input label some job reads, in the catalog's order
+LABELS: tuple[str, ...] = tuple(dict.fromkeys(
+    f.spec.label for job in JOBS.values() for f in job.fields() if f.spec.label))
+__all__ = ["BODY_TYPE", "DAY", "LABELS", "MONTH", "PERIOD_END", "PERIOD_START", "SHEET",
+           "STATUS", "Control", "find_labels", "read_control"]
 
 
 def _key(text: Any) -> str:
@@ -30,7 +29,8 @@ def _key(text: Any) -> str:
 
 @dataclass
 class Control:
-    """The values next to each label, and where they are (0-based row, col of the value)."""
+    """The values next to each label, and where they are (0-based row, col of the value).
+    Values stay raw: a job's options parse them (jobs/options.py), as they parse CLI text."""
 
     values: dict[str, Any]
     cells: dict[str, tuple[int, int]]
@@ -38,36 +38,6 @@ class Control:
     def text(self, label: str) -> str | None:
         value = self.values.get(label)
         return None if is_blank(value) else str(value).strip()
-
-    def date(self, label: str) -> dt.date:
-        value = self.values.get(label)
-        if label not in self.cells:
-            raise BookError(f"'{SHEET}' 시트에 '{label}' 칸이 없습니다.")
-        try:
-            day = None if is_blank(value) else parse_date(value)
-        except ValueError:
-            day = None
-        if day is None:
-            raise BookError(f"'{SHEET}' 시트의 '{label}' 값이 날짜가 아닙니다 ('{value or ''}'). "
-                            "예: 2021-03-01")
-        return day
-
-    def month(self, label: str = MONTH) -> tuple[int, int]:
-        value = self.values.get(label)
-        if isinstance(value, str) and value.strip():
-            parts = value.strip().replace(".", "-").replace("/", "-").split("-")
-            try:
-                year, month = int(parts[0]), int(parts[1])
-                dt.date(year, month, 1)
-                return year, month
-            except (ValueError, IndexError):
-                pass
-        try:
-            day = self.date(label)
-        except BookError:
-            raise BookError(f"'{SHEET}' 시트의 '{label}' 값이 월이 아닙니다 ('{value or ''}'). "
-                            "예: 2021-03") from None
-        return day.year, day.month
 
 
 def find_labels(grid: list[list[Any]], labels: tuple[str, ...] = (*LABELS, STATUS)) -> Control:

@@ -7,24 +7,19 @@ exception reaches Excel.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import datetime as dt
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, NoReturn
+from typing import Any
 
 from ..core.issues import BookError
-from ..core.jobs import Outcome
+from ..core.outcome import Outcome
+from ..jobs import JOBS, AnyJob, OptionError, from_values
 from . import control as ctl
 from .grid import read_open_book
 from .marks import clear_marks, link_faults, mark_issues, previous_marks
 from .render import render
-
-# control-sheet label -> CLI option of the same meaning (contract section 3)
-OPTIONS = {ctl.DAY: "--date", ctl.MONTH: "--month", ctl.PERIOD_START: "--from",
-           ctl.PERIOD_END: "--to", ctl.BODY_TYPE: "--type"}
 
 
 @dataclass
@@ -38,45 +33,42 @@ class Run:
     sheets: list[str] = field(default_factory=list)
 
 
+# One function per button (RunPython calls `hyeopchi.excel.handlers.NAME()`).
 def validate(book: Any = None) -> Run:
     """검증: faults listed in 검증결과 and marked on the input sheets."""
-    return run_command("validate", book, ())
+    return run_job("validate", book)
 
 
 def overlap(book: Any = None) -> Run:
     """중복활동 현황 on 기준일."""
-    return run_command("overlap", book, (ctl.DAY,))
+    return run_job("overlap", book)
 
 
 def attendance(book: Any = None) -> Run:
     """출석률과 평가점수 over 평가기간 시작..종료 (유형 optional)."""
-    return run_command("attendance", book, (ctl.PERIOD_START, ctl.PERIOD_END),
-                       optional=(ctl.BODY_TYPE,))
+    return run_job("attendance", book)
 
 
 def allowance(book: Any = None) -> Run:
     """회의 수당 for 기준월."""
-    return run_command("allowance", book, (ctl.MONTH,))
+    return run_job("allowance", book)
 
 
 def report(book: Any = None) -> Run:
     """월간 위·해촉 보고 for 기준월."""
-    return run_command("report", book, (ctl.MONTH,))
+    return run_job("report", book)
 
 
 def screen(book: Any = None) -> Run:
     """심사 결과 집계."""
-    return run_command("screen", book, ())
+    return run_job("screen", book)
 
 
-LABELS = {"validate": "검증", "overlap": "중복활동 현황", "attendance": "출석률·평가점수",
-          "allowance": "수당 계산", "report": "월간 위·해촉 보고", "screen": "심사 집계"}
-
-
-def run_command(name: str, book: Any, needs: Sequence[str],
-                optional: Sequence[str] = ()) -> Run:
+def run_job(name: str, book: Any = None) -> Run:
+    """Run the job `name` on the open book with options from the 실행 sheet."""
     started = time.perf_counter()
-    label = LABELS.get(name, name)
+    job = JOBS.get(name)
+    label = job.label if job is not None else name
     try:
         book = book if book is not None else _caller()
         control, control_sheet = ctl.read_control(book)
@@ -84,81 +76,66 @@ def run_command(name: str, book: Any, needs: Sequence[str],
         return Run(name, _unexpected(label, exc), ok=False)
     run = Run(name, "", ok=False)
     try:
-        run = _execute(name, book, control, needs, optional)
+        run = _execute(_known(job, name), book, control)
         seconds = time.perf_counter() - started
         run.status = f"{run.status or label + ' 완료'} ({seconds:.1f}초, {_now()})"
     except BookError as exc:
         run.status = f"{label} 실패: {exc} ({_now()})"
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:  # noqa: BLE001 - nothing may reach an Excel dialog
         run.status = _unexpected(label, exc)
     write_status(book, control, control_sheet, run.status)
     return run
 
 
-def _execute(name: str, book: Any, control: ctl.Control, needs: Sequence[str],
-             optional: Sequence[str]) -> Run:
-    from .. import commands  # noqa: F401  (registers the commands)
-    from ..cli import COMMANDS
+def _known(job: AnyJob | None, name: str) -> AnyJob:
+    if job is None:
+        raise BookError(f"'{name}' 기능은 이 버전에 아직 없습니다.")
+    return job
 
-    command = COMMANDS.get(name)
-    if command is None:
-        raise BookError(f"'{LABELS.get(name, name)}' 기능은 이 버전에 아직 없습니다.")
-    args = _arguments(command, control, needs, optional)
-    data = read_open_book(book, command.sheets)
-    before = previous_marks(book, "검증결과") if name == "validate" else []
-    outcome = command.run(data, args)
+
+def job_options(job: AnyJob, control: ctl.Control) -> Any:
+    """The job's options from the 실행 sheet's labelled cells, parsed like CLI text."""
+    values = {}
+    for f in job.fields():
+        label = f.spec.label
+        if label is None:
+            continue
+        if label not in control.cells and f.required:
+            raise BookError(f"'{ctl.SHEET}' 시트에 '{label}' 칸이 없습니다.")
+        values[f.name] = control.values.get(label)
+    try:
+        return from_values(job.options, values, where=f"'{ctl.SHEET}' 시트의 '{{label}}'")
+    except OptionError as exc:
+        raise BookError(str(exc)) from None
+
+
+def _execute(job: AnyJob, book: Any, control: ctl.Control) -> Run:
+    options = job_options(job, control)
+    data = read_open_book(book, job.sheets)
+    validating = job.name == "validate"
+    before = previous_marks(book, "검증결과") if validating else []
+    outcome = job.run(data, options)
     written, skipped = [], []
     for spec in outcome.sheets:
         sheet, missed = render(book, spec)
         written.append(spec.name)
         skipped += missed
-        if name == "validate":
+        if validating:
             link_faults(sheet, spec)
     parts = [outcome.summary]
-    if name == "validate":
+    if validating:
         clear_marks(book, before)
         issues = outcome.payload.get("errors", []) + outcome.payload.get("warnings", [])
         marked, noted = mark_issues(book, issues)
         if marked:
-            parts.append(f"표시한 셀 {marked}개" + ("" if noted else
-                         " (이 환경에서는 메모를 달 수 없어 내용은 검증결과 시트의 셀 링크에 있습니다)"))
+            parts.append(f"표시한 셀 {marked}개" + ("" if noted else (
+                " (이 환경에서는 메모를 달 수 없어 내용은 검증결과 시트의 셀 링크에 있습니다)")))
     if written:
         parts.append(f"결과 시트: {', '.join(written)}")
     if skipped:
         parts.append(f"차트 {len(skipped)}개는 이 환경에서 그릴 수 없어 생략")
     text = ". ".join(p.rstrip(". ") for p in parts if p) + "."
-    return Run(name, text, ok=outcome.exit_code == 0,
-               outcome=outcome, sheets=written)
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        raise BookError(f"'{ctl.SHEET}' 시트의 입력값이 올바르지 않습니다 ({message}).")
-
-
-def _arguments(command: Any, control: ctl.Control, needs: Sequence[str],
-               optional: Sequence[str]) -> argparse.Namespace:
-    """The command's own CLI options, filled from the control sheet, parsed by its parser."""
-    parser = _Parser(prog=command.name, add_help=False)
-    command.add_arguments(parser)
-    argv: list[str] = []
-    for label in needs:
-        argv += [OPTIONS[label], _option_text(control, label)]
-    for label in optional:
-        text = control.text(label)
-        if text and text not in ("전체", "모두"):
-            argv += [OPTIONS[label], text]
-    args = parser.parse_args(argv)
-    # The handler writes into the open book: for the command that is an in-place run.
-    args.book, args.json, args.out, args.in_place = "", False, None, command.writes
-    return args
-
-
-def _option_text(control: ctl.Control, label: str) -> str:
-    if label == ctl.MONTH:
-        year, month = control.month(label)
-        return f"{year:04d}-{month:02d}"
-    return control.date(label).isoformat()
+    return Run(job.name, text, ok=outcome.exit_code == 0, outcome=outcome, sheets=written)
 
 
 def write_status(book: Any, control: ctl.Control, sheet: Any, text: str) -> None:

@@ -1,0 +1,120 @@
+"""Every job of hyeopchi: its options and the core function it runs.
+
+A new command is one options dataclass and one Job here (added to JOBS), plus its core module.
+The core is imported when a job runs, so reading this catalog (for `--help`, the buttons or
+batch's plan) never loads pandas.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..core.values import Month
+from ..core.vocabulary import BODY_TYPES
+from .base import AnyJob, Job
+from .options import option
+
+if TYPE_CHECKING:
+    from ..core.outcome import Outcome
+    from ..core.tables import Book
+
+# 실행-sheet labels (excel/control.py finds them by their text)
+DAY, MONTH, PERIOD_START, PERIOD_END, BODY_TYPE = (
+    "기준일", "기준월", "평가기간 시작", "평가기간 종료", "유형")
+
+
+@dataclass(frozen=True)
+class NoOptions:
+    pass
+
+
+@dataclass(frozen=True)
+class DayOptions:
+    date: dt.date = option("기준일 (YYYY-MM-DD)", label=DAY, batch="last", metavar="D")
+
+
+@dataclass(frozen=True)
+class PeriodOptions:
+    start: dt.date = option("기간 시작일 (포함)", flag="--from", label=PERIOD_START,
+                            batch="first", metavar="D1")
+    end: dt.date = option("기간 종료일 (포함)", flag="--to", label=PERIOD_END,
+                          batch="last", metavar="D2")
+    body_type: str | None = option("회의 유형 (생략하면 설정의 평가대상유형)", flag="--type",
+                                   label=BODY_TYPE, choices=BODY_TYPES, metavar="유형",
+                                   default=None)
+
+
+@dataclass(frozen=True)
+class MonthOptions:
+    month: Month = option("대상 월 (YYYY-MM)", label=MONTH, batch="month", metavar="YYYY-MM")
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    month: Month = option("보고 월 (YYYY-MM)", label=MONTH, batch="month", metavar="YYYY-MM")
+    mask: bool = option("성명 가운데 글자를 가림 (홍*동)", default=False)
+
+
+def _validate(book: Book, _: NoOptions) -> Outcome:
+    from ..core.validate import validate_job
+
+    return validate_job(book)
+
+
+def _overlap(book: Book, o: DayOptions) -> Outcome:
+    from ..core.overlap import overlap_job
+
+    return overlap_job(book, o.date)
+
+
+def _attendance(book: Book, o: PeriodOptions) -> Outcome:
+    from ..core.attendance import attendance_job
+
+    return attendance_job(book, o.start, o.end, o.body_type)
+
+
+def _allowance(book: Book, o: MonthOptions) -> Outcome:
+    from ..core.allowance import allowance_job
+
+    return allowance_job(book, *o.month)
+
+
+def _report(book: Book, o: ReportOptions) -> Outcome:
+    from ..core.report_sheet import report_job
+
+    return report_job(book, *o.month, mask=o.mask)
+
+
+def _screen(book: Book, _: NoOptions) -> Outcome:
+    from ..core.screening import screen_job
+
+    return screen_job(book)
+
+
+VALIDATE_SHEETS = ("위원", "조직", "활동", "회의", "출석", "수당기준", "설정", "평가입력", "심사")
+
+VALIDATE = Job("validate", "시트 검증 (오류를 셀 단위로)", "검증", VALIDATE_SHEETS, NoOptions,
+               _validate, in_batch=False)  # batch validates every book first, on its own
+OVERLAP = Job("overlap", "중복활동현황 (기준일의 영역별·중복 활동)", "중복활동 현황",
+              ("위원", "조직", "활동"), DayOptions, _overlap)
+ATTENDANCE = Job("attendance", "회의 참석율과 평가지표 4-1 점수", "출석률·평가점수",
+                 ("위원", "조직", "활동", "회의", "출석", "설정", "평가입력"), PeriodOptions,
+                 _attendance)
+ALLOWANCE = Job("allowance", "월별 회의 참석수당 지급 명세", "수당 계산",
+                ("위원", "조직", "활동", "회의", "출석", "수당기준", "설정"), MonthOptions,
+                _allowance)
+REPORT = Job("report", "위·해촉 현황 월별보고 시트 작성", "월간 위·해촉 보고",
+             ("위원", "조직", "활동", "회의", "출석", "설정"), ReportOptions, _report,
+             needs_output=True)
+SCREEN = Job("screen", "위원 신청자 심사 점수 집계와 순위", "심사 집계", ("심사",), NoOptions,
+             _screen)
+
+JOBS: dict[str, AnyJob] = {job.name: job for job in (
+    VALIDATE, OVERLAP, ATTENDANCE, ALLOWANCE, REPORT, SCREEN)}
+
+
+def get(name: str) -> AnyJob:
+    """The job called `name` (KeyError when there is none)."""
+    return JOBS[name]
