@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-import argparse
 import datetime as dt
 import hashlib
 import io
@@ -15,6 +12,7 @@ import subprocess
 import sys
 import time
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +23,9 @@ from hyeopchi.batch.discover import discover
 from hyeopchi.batch.progress import Progress
 from hyeopchi.batch.summary import exit_code
 from hyeopchi.batch.worker import planned_jobs
+from hyeopchi.cli import main
 from hyeopchi.core.values import Month
 from hyeopchi.jobs import for_month, option
-from hyeopchi.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"

@@ -15,8 +15,8 @@ import pytest
 import xlwings as xw
 from books import small_book, write_book
 
-from hyeopchi.excel import control as ctl
 from hyeopchi.core.issues import BookError
+from hyeopchi.excel import control as ctl
 from hyeopchi.excel import handlers, layout
 from hyeopchi.excel.handlers import job_options
 from hyeopchi.jobs import JOBS

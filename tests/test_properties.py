@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 from hyeopchi.core.allowance import allowance_job
 from hyeopchi.core.membership import active_on
 from hyeopchi.core.overlap import compute_overlap
-from hyeopchi.core.settings import BODY_TYPES
 from hyeopchi.core.tables import Book, table_from_grid
 from hyeopchi.core.values import MAX_DATE, MIN_DATE, fold
+from hyeopchi.core.vocabulary import BODY_TYPES
 from hyeopchi.io.reader import read_book
 
 SETTINGS = settings(max_examples=40, deadline=None,

@@ -14,9 +14,10 @@ from hypothesis import strategies as st
 
 from hyeopchi.core.appointments import mask_name, month_end, monthly_report
 from hyeopchi.core.report_sheet import report_job, report_spec
-from hyeopchi.core.settings import BODY_TYPES, Settings
+from hyeopchi.core.settings import Settings
 from hyeopchi.core.sheetspec import display_width
 from hyeopchi.core.tables import Book, table_from_grid
+from hyeopchi.core.vocabulary import BODY_TYPES
 
 
 def book_of(sheets: dict[str, list[list[Any]]]) -> Book:

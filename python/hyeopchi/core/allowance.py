@@ -28,7 +28,6 @@ from .tables import Book
 from .validate import Report, date_order, overlapping_rates, result_sheet, sheet_errors
 
 
-
 @dataclass(frozen=True)
 class Payment:
     member_id: str

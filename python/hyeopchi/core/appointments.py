@@ -26,8 +26,9 @@ import numpy as np
 import pandas as pd
 
 from .membership import active_mask, expected_attendees, memberships_with_dismissal
-from .settings import BODY_TYPES, Settings
+from .settings import Settings
 from .values import month_bounds
+from .vocabulary import BODY_TYPES
 
 PAIR = ["위원ID", "조직ID"]
 QUARTER_MONTHS = (3, 6, 9, 12)

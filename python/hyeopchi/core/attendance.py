@@ -19,8 +19,8 @@ import numpy as np
 import pandas as pd
 
 from .issues import BookError, Issue
-from .outcome import Outcome
 from .membership import expected_index
+from .outcome import Outcome
 from .scalars import attendance_rate, round_half_up, score_band
 from .settings import Settings, read_settings
 from .sheetspec import INT, PERCENT_1, SCORE, Block, SheetSpec

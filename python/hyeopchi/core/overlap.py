@@ -12,11 +12,11 @@ from typing import Any
 
 import pandas as pd
 
-from .outcome import Outcome
 from .membership import active_on
-from .settings import BODY_TYPES
+from .outcome import Outcome
 from .sheetspec import INT, LINE_HEIGHT, Block, Merge, SheetSpec, wrapped_height
 from .tables import Book
+from .vocabulary import BODY_TYPES
 
 SHEET = "중복활동현황"
 COL_WIDTH = 11.0

@@ -14,8 +14,8 @@ from typing import Any
 import pandas as pd
 
 from .issues import ERROR, WARNING, Issue
-from .outcome import Outcome
 from .membership import active_mask, as_datetime, memberships_with_dismissal
+from .outcome import Outcome
 from .schema import Column, SheetSchema, sheet_schema
 from .settings import read_settings
 from .sheetspec import Block, SheetSpec
