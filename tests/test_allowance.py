@@ -197,17 +197,40 @@ def test_subcommittee_online_rate_doubles_after_change(tmp_path: Path) -> None:
     assert amounts(run(tmp_path, sheets, "2021-03")) == {("B-3", "P4"): 10000}
 
 
-def test_missing_rate_pays_zero_with_warning_at_cell(tmp_path: Path) -> None:
-    # The seed's rate table has no TFT row.
-    sheets = book([["T-1", "T01", 1, D(2021, 3, 5), "오프라인", T(19), T(20)]],
-                  [["T-1", "P4", "출석", None, None]])
-    payload = run(tmp_path, sheets, "2021-03")
-    assert amounts(payload) == {("T-1", "P4"): 0}
-    assert payload["total"] == 0 and payload["by_member"] == {"P4": 0}
+def test_missing_rate_goes_to_check_section_not_payments(tmp_path: Path) -> None:
+    # The seed's rate table has no TFT row: P4's TFT attendance is not a payment (no 0원 row),
+    # it is listed under 확인 필요 with the reason; P2's 운영위원회 attendance is paid.
+    sheets = book([["T-1", "T01", 1, D(2021, 3, 5), "오프라인", T(19), T(20)],
+                   steering("S-1", D(2021, 3, 10), "오프라인")],
+                  [["T-1", "P4", "출석", None, None], ["S-1", "P2", "출석", None, None]])
+    outcome = allowance_job(read_book(write_book(tmp_path / "b.xlsx", sheets)), 2021, 3)
+    payload = outcome.payload
+    assert amounts(payload) == {("S-1", "P2"): 70000}
+    assert payload["by_member"] == {"P2": 70000} and payload["total"] == 70000
+    assert (payload["persons"], payload["payments"]) == (1, 1)
+    [held] = payload["unmatched"]
+    assert (held["meeting_id"], held["member_id"], held["cell"], held["row"]) == (
+        "T-1", "P4", "E2", 2)
+    assert held["reason"] == "수당기준 없음: TFT · 위원 · 오프라인 (2021-03-05 적용 행 없음)"
     [warning] = payload["warnings"]
     assert (warning["code"], warning["sheet"], warning["cell"], warning["severity"]) == (
         "missing-rate", "출석", "E2", "warning")
     assert "T-1" in warning["message"] and "TFT" in warning["message"]
+    assert "확인 필요 1건" in outcome.summary
+
+    [spec] = outcome.sheets
+    detail = next(b for b in spec.blocks if b.values[0][:2] == ["번호", "성명"]
+                  and "지급액" in b.values[0])
+    assert [r[4] for r in detail.values[1:-1]] == ["S-1"]  # no T-1 among the payments
+    assert detail.values[-1][:3] == ["합계", "1명", "1건"]
+    check = next(b for b in spec.blocks if b.values[0][-1:] == ["역할"])
+    assert check.values[1] == [1, "최라온", "P4", "조례개정TF", "T-1", D(2021, 3, 5), "오프라인",
+                               "위원"]
+    reasons = {m.first_row: m.value for m in spec.merges if m.first_col == 8}
+    assert reasons == {check.row: "사유",
+                       check.row + 1: "TFT · 위원 · 오프라인에 맞는 수당기준 없음"}
+    titles = [b.values[0][0] for b in spec.blocks if b.style == "subtitle"]
+    assert titles[-1] == "3. 확인 필요 (1건: 지급 명세와 합계에 넣지 않음)"
 
 
 def test_attendance_of_non_member_not_paid(tmp_path: Path) -> None:
@@ -255,14 +278,22 @@ def test_allowance_sheet_is_printable_without_contact_details(tmp_path: Path) ->
     text = " ".join(str(v) for v in cells if v is not None)
     assert "2021년 3월 협치위원회 참석수당 지급 명세" in text and "민관협치과" in text
     assert "010-" not in text and "02-330" not in text and "연락처" not in text
-    table = next(b for b in spec.blocks if b.values[0][0] == "번호")
+    table = next(b for b in spec.blocks if b.values[0][0] == "번호" and "지급액" in b.values[0])
     assert table.values[0] == ["번호", "성명", "위원ID", "조직", "회의ID", "일자", "방식",
                                "회의시간(분)", "기본료", "초과수당", "지급액"]
     assert table.values[-1][0] == "합계" and table.values[-1][-1] == 200000
     assert table.number_formats[10] == '#,##0"원"'
-    subtotal = next(b for b in spec.blocks if b.values[0][:1] == ["성명"])
-    assert subtotal.values[1:] == [["이나래", "P2", 1, 100000], ["최라온", "P4", 1, 100000],
-                                   ["합계", None, 2, 200000]]
+    subtotal = next(b for b in spec.blocks if b.values[0][:3] == ["번호", "성명", "위원ID"]
+                    and b.values[0][3] == "건수")
+    # 원천징수 = N (default): nothing withheld, 실지급액 = 지급액.
+    assert subtotal.values[0] == ["번호", "성명", "위원ID", "건수", "지급액", "소득세",
+                                  "지방소득세", "실지급액"]
+    assert subtotal.values[1:] == [[1, "이나래", "P2", 1, 100000, 0, 0, 100000],
+                                   [2, "최라온", "P4", 1, 100000, 0, 0, 100000],
+                                   ["합계", "2명", None, 2, 200000, 0, 0, 200000]]
+    assert table.values[-1][:3] == ["합계", "2명", "2건"]
+    notes = [r[0] for b in spec.blocks if b.style == "note" for r in b.values]
+    assert "원천징수: 하지 않음 (설정 원천징수 = N). 실지급액 = 지급액." in notes
 
 
 # --- the scalar for the Excel UDF ----------------------------------------------------
@@ -427,7 +458,8 @@ def test_allowance_for_is_exported_with_the_scalars() -> None:
 
 
 def _with_rates(*rows: list[Any]) -> dict[str, list[list[Any]]]:
-    sheets = book([steering("S-1", D(2021, 3, 10), "오프라인")], [["S-1", "P2", "출석", None, None]])
+    sheets = book([steering("S-1", D(2021, 3, 10), "오프라인")],
+                  [["S-1", "P2", "출석", None, None]])
     sheets["수당기준"] += [list(r) for r in rows]
     return sheets
 

@@ -48,7 +48,7 @@ TEMPLATES: dict[str, str] = {
     "invalid-setting": "{sheet}!{cell}: 설정 '{column}' 값 '{value}'이(가) 올바르지 않습니다. {hint}",
     "missing-rate": (
         "{sheet}!{cell}: 회의 '{meeting}'({kind}, {role}, {mode}, {date})에 맞는 수당기준이 없어 "
-        "0원으로 계산했습니다."
+        "지급하지 않고 '확인 필요'로 분류했습니다."
     ),
 }
 

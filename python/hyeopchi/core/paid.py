@@ -30,6 +30,8 @@ from .values import month_bounds
 # One array each, one entry per paid attendance (a Payment's fields and its amount).
 PAID_COLUMNS = ("member_id", "name", "body", "meeting_id", "date", "mode", "role", "minutes",
                 "base", "extra", "amount", "row")
+# Besides PAID_COLUMNS, paid_columns gives `found` (bool: a 수당기준 row matched; if not, the
+# attendance goes to 확인 필요, not among the payments) and `kind` (the body's 유형).
 
 
 def paid_columns(book: Book, year: int, month: int, settings: Settings,
@@ -37,7 +39,7 @@ def paid_columns(book: Book, year: int, month: int, settings: Settings,
     """PAID_COLUMNS ordered by date, meeting and 출석 row, and a warning per missing rate.
 
     Texts, dates, IDs and minutes (int or None) are object arrays; base, extra, amount and
-    row int64."""
+    row int64; also `found` and `kind` (see PAID_COLUMNS)."""
     meetings = _month_meetings(book, year, month)
     people = book.df("위원")[["위원ID", "성명", "신분"]].dropna(subset=["위원ID"])
     people = people.drop_duplicates("위원ID")
@@ -106,10 +108,10 @@ def paid_columns(book: Book, year: int, month: int, settings: Settings,
             "date": meetings["일자"].to_numpy(object)[meeting],
             "mode": modes[mode_code], "role": roles[role_code],
             "minutes": minutes, "base": base, "extra": extra, "amount": base + extra,
-            "row": rows}
-    missing = np.flatnonzero(~resolved["found"].to_numpy(bool)[codes])
-    kinds = meetings["kind"].to_numpy(object)[meeting[missing]]
-    return paid, _missing_rates(book, paid, missing, kinds)
+            "row": rows, "found": resolved["found"].to_numpy(bool)[codes],
+            "kind": meetings["kind"].to_numpy(object)[meeting]}
+    missing = np.flatnonzero(~paid["found"])
+    return paid, _missing_rates(book, paid, missing, paid["kind"][missing])
 
 
 def _month_meetings(book: Book, year: int, month: int) -> pd.DataFrame:

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from fractions import Fraction
 
 from .issues import Issue
 from .tables import Book
 from .vocabulary import BODY_TYPES, STATUSES
+
+TAX_UNITS = ("회의", "월")  # 과세단위: each meeting a payment, or one per person per month
+# The 기타소득 withholding keys: with 원천징수 = Y a bad one stops the payment list.
+WITHHOLDING_KEYS = ("원천징수", "필요경비율", "소득세율", "지방소득세율", "과세최저한", "과세단위")
 
 
 @dataclass(frozen=True)
@@ -17,10 +23,39 @@ class Settings:
     paid_statuses: frozenset[str] = frozenset({"민간"})
     proxy_counts: bool = True
     evaluated_types: tuple[str, ...] = ("협치회의", "운영위원회", "분과위원회", "워킹그룹")
+    # 기타소득 (인적용역) withholding on allowances (소득세법 제21조, 제37조, 제84조, 제129조)
+    withhold: bool = False
+    expense_rate: Fraction = Fraction(3, 5)  # 필요경비율
+    income_tax_rate: Fraction = Fraction(1, 5)  # 소득세율, of the 기타소득금액
+    local_tax_rate: Fraction = Fraction(1, 10)  # 지방소득세율, of the 소득세
+    tax_floor: int = 50000  # 과세최저한: a payment's 기타소득금액 at most this is not taxed
+    tax_unit: str = "회의"  # 과세단위
 
 
 def _items(text: str) -> tuple[str, ...]:
-    return tuple(x.strip() for x in text.replace("，", ",").split(",") if x.strip())
+    return tuple(x.strip() for x in text.replace("\uff0c", ",").split(",") if x.strip())
+
+
+_RATE_KEYS = {"필요경비율": "expense_rate", "소득세율": "income_tax_rate",
+              "지방소득세율": "local_tax_rate"}
+_NUMBER = re.compile(r"^\d+(\.\d+)?$")
+
+
+def parse_rate(text: str) -> Fraction | None:
+    """0.6, 0.60 or 60% -> 3/5 exactly; None unless a number from 0 to 1 (0% to 100%)."""
+    text = text.replace(" ", "")
+    percent = text.endswith("%")
+    number = text.removesuffix("%")
+    if not _NUMBER.match(number):
+        return None
+    rate = Fraction(number) / (100 if percent else 1)
+    return rate if rate <= 1 else None
+
+
+def parse_won(text: str) -> int | None:
+    """50000, 50,000 or 50,000원 -> 50000; None unless a whole number of won >= 0."""
+    number = text.replace(",", "").replace(" ", "").removesuffix("원")
+    return int(number) if number.isascii() and number.isdigit() else None
 
 
 def read_settings(book: Book) -> tuple[Settings, list[Issue]]:
@@ -65,4 +100,27 @@ def read_settings(book: Book) -> tuple[Settings, list[Issue]]:
                 bad(row, key, text, "허용: " + ", ".join(BODY_TYPES))
             elif items:
                 values["evaluated_types"] = items
+        elif key == "원천징수":
+            flag = text.upper()
+            if flag in ("Y", "N"):
+                values["withhold"] = flag == "Y"
+            elif text:
+                bad(row, key, text, "Y 또는 N")
+        elif key in _RATE_KEYS:
+            rate = parse_rate(text) if text else None
+            if rate is not None:
+                values[_RATE_KEYS[key]] = rate
+            elif text:
+                bad(row, key, text, "0과 1 사이의 비율 (예: 0.6 또는 60%)")
+        elif key == "과세최저한":
+            won = parse_won(text) if text else None
+            if won is not None:
+                values["tax_floor"] = won
+            elif text:
+                bad(row, key, text, "0 이상의 원 단위 정수 (예: 50000)")
+        elif key == "과세단위":
+            if text in TAX_UNITS:
+                values["tax_unit"] = text
+            elif text:
+                bad(row, key, text, "허용: " + ", ".join(TAX_UNITS))
     return Settings(**values), issues  # type: ignore[arg-type]
