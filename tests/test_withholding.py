@@ -18,7 +18,7 @@ from books import D, write_book
 
 from hyeopchi.core.allowance import allowance_job
 from hyeopchi.core.rates import RATE_COLUMNS
-from hyeopchi.core.settings import Settings
+from hyeopchi.core.settings import Settings, parse_rate, parse_won
 from hyeopchi.core.validate import validate
 from hyeopchi.core.withholding import tax_on
 from hyeopchi.io.reader import read_book
@@ -208,3 +208,28 @@ def test_bad_rate_without_withholding_only_warns(tmp_path: Path) -> None:
     outcome = run(tmp_path, [["소득세율", "20"]])  # 원천징수 = N: the rate is not used
     assert outcome.exit_code == 0 and outcome.payload["total"] == 575_500
     assert [w["code"] for w in outcome.payload["warnings"]] == ["invalid-setting"]
+
+
+@pytest.mark.parametrize(("text", "rate"), [
+    pytest.param("0.6", Fraction(3, 5), id="decimal"),
+    pytest.param("60%", Fraction(3, 5), id="percent"),
+    pytest.param("\uff16\uff10\uff05", Fraction(3, 5), id="full-width-percent"),
+    pytest.param("0.033", Fraction(33, 1000), id="three-decimals-exact"),
+    pytest.param("1", Fraction(1), id="one"),
+    pytest.param("1.01", None, id="above-one"),
+    pytest.param("-0.1", None, id="negative"),
+    pytest.param("육십", None, id="words"),
+])
+def test_rate_setting_text(text: str, rate: Fraction | None) -> None:
+    assert parse_rate(text) == rate
+
+
+@pytest.mark.parametrize(("text", "won"), [
+    pytest.param("50000", 50_000, id="plain"),
+    pytest.param("50,000원", 50_000, id="commas-and-unit"),
+    pytest.param("0", 0, id="zero"),
+    pytest.param("5만", None, id="korean-unit"),
+    pytest.param("50000.5", None, id="fraction"),
+])
+def test_floor_setting_text(text: str, won: int | None) -> None:
+    assert parse_won(text) == won

@@ -8,6 +8,7 @@ from fractions import Fraction
 
 from .issues import Issue
 from .tables import Book
+from .values import fold
 from .vocabulary import BODY_TYPES, STATUSES
 
 TAX_UNITS = ("회의", "월")  # 과세단위: each meeting a payment, or one per person per month
@@ -42,8 +43,9 @@ _NUMBER = re.compile(r"^\d+(\.\d+)?$")
 
 
 def parse_rate(text: str) -> Fraction | None:
-    """0.6, 0.60 or 60% -> 3/5 exactly; None unless a number from 0 to 1 (0% to 100%)."""
-    text = text.replace(" ", "")
+    """0.6, 0.60 or 60% (full-width too) -> 3/5 exactly; None unless a number from 0 to 1
+    (0% to 100%)."""
+    text = fold(text).replace(" ", "")
     percent = text.endswith("%")
     number = text.removesuffix("%")
     if not _NUMBER.match(number):
@@ -54,7 +56,7 @@ def parse_rate(text: str) -> Fraction | None:
 
 def parse_won(text: str) -> int | None:
     """50000, 50,000 or 50,000원 -> 50000; None unless a whole number of won >= 0."""
-    number = text.replace(",", "").replace(" ", "").removesuffix("원")
+    number = fold(text).replace(",", "").replace(" ", "").removesuffix("원")
     return int(number) if number.isascii() and number.isdigit() else None
 
 
