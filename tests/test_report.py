@@ -252,3 +252,18 @@ def test_start_plus_appointed_minus_left_is_end(data: Any, month: int) -> None:
         assert t.start + t.appointed - t.left == t.end
     assert len(r.appointments) == r.total().appointed
     assert len(r.departures) == r.total().left
+
+
+def test_quarter_activity_leaves_out_a_meeting_of_a_body_not_on_조직() -> None:
+    # The issue-10 bug: 회의 X9-1 of a body missing from 조직 (P2 a member of it on 활동) made
+    # the report fail with KeyError 'X9'. Like the attendance tally, such a meeting counts for
+    # nobody (validate names its 조직ID); W01-1 still counts P2 and P4 (1 of 1 each).
+    b = small_book()
+    b["활동"].append(["P2", "X9", "위원", D(2020, 1, 1), None])
+    b["회의"].append(["X9-1", "X9", 1, D(2021, 3, 12), "오프라인", dt.time(15), dt.time(17)])
+    b["출석"].append(["X9-1", "P2", "출석", None, None])
+    r = report_of(b, 2021, 3)
+    assert [(a.member_id, a.body_id, a.expected, a.attended) for a in r.activity] == [
+        ("P2", "W01", 1, 1), ("P4", "W01", 1, 1)]
+    outcome = report_job(book_of(b), 2021, 3)
+    assert [a["body_id"] for a in outcome.payload["quarter"]["members"]] == ["W01", "W01"]

@@ -25,7 +25,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .membership import active_mask, expected_attendees, memberships_with_dismissal
+from .attendance import period_meetings, presence
+from .membership import active_mask, memberships_with_dismissal
 from .settings import Settings
 from .values import month_bounds
 from .vocabulary import BODY_TYPES
@@ -261,22 +262,18 @@ def quarter_activity(meetings: pd.DataFrame, attendance: pd.DataFrame,
                      first: dt.date, last: dt.date, proxy_counts: bool) -> list[Activity]:
     """Per (person, body): meetings of the body in [first, last] they were expected at, attended.
 
-    core/attendance.py tallies per meeting and group; this per-member tally uses the same rules
-    (to merge there once it offers per-member counts). All 유형 count here, not only 평가대상유형.
+    The tally of core/attendance.py (period_meetings, presence), summed per person and body
+    instead of per meeting and group. All 유형 count here, not only 평가대상유형.
     """
-    mt = meetings[meetings["일자"].map(lambda d: d is not None and first <= d <= last)]
-    if mt.empty:
-        return []
-    exp = expected_attendees(mt, memberships, members)[["회의ID", "위원ID", "조직ID"]]
-    ok = {"출석", "대리출석"} if proxy_counts else {"출석"}
-    # As core/attendance.py: a repeated row, the first one stands (validate flags it).
-    att = attendance[["회의ID", "위원ID", "출석"]].dropna().drop_duplicates(["회의ID", "위원ID"])
-    came = att[att["출석"].isin(ok)][["회의ID", "위원ID"]].assign(출석함=1)
-    exp = exp.merge(came, on=["회의ID", "위원ID"], how="left").fillna({"출석함": 0})
-    tally = exp.groupby(PAIR, sort=False).agg(expected=("회의ID", "size"),
-                                              attended=("출석함", "sum")).reset_index()
-    names = dict(zip(members["위원ID"], members["성명"], strict=True))
-    info = bodies.dropna(subset=["조직ID"]).drop_duplicates("조직ID").set_index("조직ID")
+    mt = period_meetings(meetings, bodies, first, last)
+    p = presence(mt, memberships, members, attendance, proxy_counts)
+    pairs = pd.DataFrame({"위원ID": p.people["위원ID"].to_numpy(object)[p.person],
+                          "조직ID": mt["조직ID"].to_numpy(object)[p.meeting],
+                          "came": p.came.astype("int64")})
+    tally = pairs.groupby(PAIR, sort=False).agg(expected=("came", "size"),
+                                                attended=("came", "sum")).reset_index()
+    names = members.dropna(subset=["위원ID"]).drop_duplicates("위원ID").set_index("위원ID")["성명"]
+    info = mt.drop_duplicates("조직ID").set_index("조직ID")
     order = {t: i for i, t in enumerate(BODY_TYPES)}
     out = [Activity(str(r.위원ID), _text(names.get(r.위원ID)), str(r.조직ID),
                     _text(info.at[r.조직ID, "조직명"]),

@@ -8,7 +8,7 @@ people not expected do not count. Rates are exact Fractions; JSON gets unrounded
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -141,28 +141,54 @@ def compute_attendance(book: Book, start: dt.date, end: dt.date,
         raise BookError(f"기간이 올바르지 않습니다: 시작일 {start}이 종료일 {end}보다 늦습니다.")
     settings, warnings = read_settings(book)
     types = (body_type,) if body_type else settings.evaluated_types
-    members = book.df("위원")
-    bodies = book.df("조직")[["조직ID", "조직명", "유형"]].dropna(subset=["조직ID"]).drop_duplicates(
-        "조직ID")
-    meetings = book.df("회의")[["회의ID", "조직ID", "회차", "일자"]].dropna(
-        subset=["회의ID", "조직ID", "일자"]).drop_duplicates("회의ID")
-    in_period = meetings["일자"].map(lambda d: start <= d <= end).astype(bool)
-    meetings = meetings[in_period].merge(bodies, on="조직ID", how="inner")
-    meetings = meetings[meetings["유형"].isin(types)]
-    meetings = meetings.assign(_r=meetings["회차"].map(lambda r: -1 if r is None else r))
-    meetings = meetings.sort_values(["일자", "조직ID", "_r", "회의ID"], kind="stable")
-    meetings = meetings.drop(columns="_r").reset_index(drop=True)
-    counts = _tally(book, meetings, members, settings.proxy_counts)
+    meetings = period_meetings(book.df("회의"), book.df("조직"), start, end, types)
+    p = presence(meetings, book.df("활동"), book.df("위원"), book.df("출석"),
+                 settings.proxy_counts)
+    counts: Counts = {}
+    for g, rule in GROUPS.items():
+        in_group = rule(p.people).to_numpy(dtype=bool)[p.person]
+        counts[g] = (np.bincount(p.meeting[in_group], minlength=len(meetings)),
+                     np.bincount(p.meeting[in_group & p.came], minlength=len(meetings)))
     return Attendance(start, end, tuple(types), settings, meetings, counts, _qualitative(book),
                       warnings)
 
 
-def _tally(book: Book, meetings: pd.DataFrame, members: pd.DataFrame,
-           proxy_counts: bool) -> Counts:
-    """Expected and attended per meeting and group, in integer codes (no per-row Python).
+def period_meetings(meetings: pd.DataFrame, bodies: pd.DataFrame, start: dt.date,
+                    end: dt.date, types: Collection[str] | None = None) -> pd.DataFrame:
+    """The meetings held in start..end (inclusive) by a body on 조직 (of a 유형 in `types`;
+    None: any), ordered by 일자, 조직ID, 회차, 회의ID: 회의ID, 조직ID, 회차, 일자, 조직명, 유형.
 
-    Expected: the body's members on the day (core.membership) who are on 위원. Attended: an
-    expected member whose first usable 출석 row for the meeting says a counted status.
+    A meeting of a body missing from 조직 is left out (validate reports its 조직ID)."""
+    bodies = bodies[["조직ID", "조직명", "유형"]].dropna(subset=["조직ID"]).drop_duplicates(
+        "조직ID")
+    meetings = meetings[["회의ID", "조직ID", "회차", "일자"]].dropna(
+        subset=["회의ID", "조직ID", "일자"]).drop_duplicates("회의ID")
+    in_period = meetings["일자"].map(lambda d: start <= d <= end).astype(bool)
+    meetings = meetings[in_period].merge(bodies, on="조직ID", how="inner")
+    if types is not None:
+        meetings = meetings[meetings["유형"].isin(types)]
+    meetings = meetings.assign(_r=meetings["회차"].map(lambda r: -1 if r is None else r))
+    meetings = meetings.sort_values(["일자", "조직ID", "_r", "회의ID"], kind="stable")
+    return meetings.drop(columns="_r").reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class Presence:
+    """Each (meeting, expected person) pair, as positions, and whether the person came."""
+
+    people: pd.DataFrame  # 위원ID, 구분, 신분: one row per person on 위원
+    meeting: np.ndarray  # the pair's row in the meetings
+    person: np.ndarray  # the pair's row in `people`
+    came: np.ndarray  # bool
+
+
+def presence(meetings: pd.DataFrame, memberships: pd.DataFrame, members: pd.DataFrame,
+             attendance: pd.DataFrame, proxy_counts: bool) -> Presence:
+    """Who was expected at each meeting and who came, in integer codes (no per-row Python).
+
+    Expected: the body's members on the day (core.membership) who are on 위원. Came: an
+    expected member whose first usable 출석 row for the meeting says 출석 (or 대리출석 when
+    `proxy_counts`). 출석 rows of other meetings or people are ignored (validate flags them).
     """
     n_meetings = len(meetings)
     meeting_ids = pd.Index(meetings["회의ID"])
@@ -171,13 +197,13 @@ def _tally(book: Book, meetings: pd.DataFrame, members: pd.DataFrame,
     person_ids = pd.Index(people["위원ID"])
     n_people = max(len(people), 1)
 
-    e = expected_index(meetings, book.df("활동"), members)
+    e = expected_index(meetings, memberships, members)
     at = meeting_ids.get_indexer(e.meetings["회의ID"])[e.meeting_pos]
     who = person_ids.get_indexer(e.memberships["위원ID"])[e.membership_pos]
     at, who = at[who >= 0], who[who >= 0]  # only people on 위원 are expected
 
     # 출석 rows of these meetings, of people on 위원, with a status (blank rows never count)
-    rows = book.df("출석")
+    rows = attendance
     row_at = meeting_ids.get_indexer(rows["회의ID"])
     take = np.flatnonzero(row_at >= 0)
     row_who = person_ids.get_indexer(rows["위원ID"].to_numpy()[take])
@@ -189,13 +215,7 @@ def _tally(book: Book, meetings: pd.DataFrame, members: pd.DataFrame,
     ok = ["출석", "대리출석"] if proxy_counts else ["출석"]
     present = row_keys[first & pd.Series(status[usable]).isin(ok).to_numpy()]
     came = _member_of(at * n_people + who, present, n_meetings * n_people)
-
-    counts: Counts = {}
-    for g, rule in GROUPS.items():
-        in_group = rule(people).to_numpy(dtype=bool)[who]
-        counts[g] = (np.bincount(at[in_group], minlength=n_meetings),
-                     np.bincount(at[in_group & came], minlength=n_meetings))
-    return counts
+    return Presence(people, at, who, came)
 
 
 def _member_of(keys: np.ndarray, present: np.ndarray, size: int) -> np.ndarray:
