@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from . import __version__
 from .core.issues import BookError
 from .jobs import JOBS, AnyJob, Field, OptionError, parse_value
+from .jobs.options import positive_int
 
 if TYPE_CHECKING:
     from .core.outcome import Outcome
@@ -33,14 +34,14 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_UNUSABLE)
 
 
-def _arg_type(f: Field) -> Callable[[str], Any]:
+def _arg_type(f: Field | Callable[[str], Any]) -> Callable[[str], Any]:
+    """An argparse type: a field's parse_value (or a parser), its Korean message kept."""
     def parse(text: str) -> Any:
         try:
-            return parse_value(f, text)
+            return parse_value(f, text) if isinstance(f, Field) else f(text)
         except OptionError as exc:
             raise argparse.ArgumentTypeError(str(exc)) from None
 
-    parse.__name__ = f.name  # argparse names the type in its messages
     return parse
 
 
@@ -61,16 +62,6 @@ def _add_job(sub: Any, job: AnyJob) -> None:
                            metavar=f.spec.metavar, help=f.spec.help)
 
 
-def _positive(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        n = 0
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"1 이상의 정수가 아닙니다: {text}")
-    return n
-
-
 def _add_batch(sub: Any) -> None:
     month = next(f for f in JOBS["allowance"].fields() if f.name == "month")
     p = sub.add_parser("batch", help="여러 통합문서를 한 번에 처리 (보관 문서 일괄)",
@@ -80,7 +71,7 @@ def _add_batch(sub: Any) -> None:
     p.add_argument("--month", type=_arg_type(month), required=True, metavar="YYYY-MM",
                    help="대상 월")
     p.add_argument("--out", required=True, metavar="DIR", help="결과 사본과 요약을 저장할 폴더")
-    p.add_argument("--jobs", type=_positive, default=None, metavar="N",
+    p.add_argument("--jobs", type=_arg_type(positive_int), default=None, metavar="N",
                    help="동시에 처리할 문서 수 (기본: CPU 코어 수)")
     p.add_argument("--json", action="store_true", help="결과를 JSON 한 개로 출력")
     p.add_argument("--force", action="store_true", help="결과가 최신이어도 다시 처리")

@@ -98,7 +98,7 @@ def _month(value: Any) -> Month:
         raise OptionError(f"YYYY-MM 형식의 월이 아닙니다: {_shown(value)} (예: 2021-03)") from None
 
 
-def _int(value: Any) -> int:
+def positive_int(value: Any) -> int:
     try:
         number = parse_integer(value)
     except ValueError:
@@ -112,7 +112,7 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-PARSERS: Mapping[type, Callable[[Any], Any]] = {dt.date: _date, Month: _month, int: _int,
+PARSERS: Mapping[type, Callable[[Any], Any]] = {dt.date: _date, Month: _month, int: positive_int,
                                                 str: _text}
 
 
