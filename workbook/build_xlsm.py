@@ -9,7 +9,10 @@ VBA project: xlwings' own module for RunPython, and one macro per button).
 The VBA project (vbaProject.bin) is made with ms-ovba, with its module compression
 replaced by the MS-OVBA 2.4.1 compressor below (ms-ovba 0.0.1's compressor garbles longer
 modules: olevba read back corrupted source). ms-ovba writes scratch files next to the
-sources and into the current folder, so it runs in a temporary folder.
+sources and into the current folder, so it runs in a temporary folder. Where ms-ovba differs
+from the known-good writers (Excel, Aspose's xlwings quickstart, vbamc) it is set to match:
+_VBA_PROJECT's Reserved3 = 0x0001, a PROJECTwm stream, VersionCompatible32 and [Workspace] in
+PROJECT (tests/test_vba_project.py compares record by record with xlwings' quickstart).
 """
 
 from __future__ import annotations
@@ -156,16 +159,25 @@ def _vba_project_here(sheet_count: int) -> bytes:
     from ms_ovba.Models.Entities.std_module import StdModule
     from ms_ovba.Models.Fields.libid_reference import LibidReference
     from ms_ovba.vbaProject import VbaProject
-    from ms_ovba.Views import dirStream
+    from ms_ovba.Views import dirStream, project_ole_file
     from ms_ovba.Views.project_ole_file import ProjectOleFile
+    from ms_ovba.Views.project_view import ProjectView
     from ms_ovba_crypto import ms_ovba_crypto as crypto
 
     class _Compressor:
         def compress(self, data: bytes) -> bytes:
             return ovba_compress(data)
 
+    class _ProjectView(ProjectView):
+        """_VBA_PROJECT as Excel, Aspose and vbamc write it: cc61 ffff 00 0100
+        (Reserved3 = 0x0001; ms-ovba writes 0x0003)."""
+
+        def __init__(self, project: Any) -> None:
+            super().__init__(project, reserved=1)
+
     for module in (doc_module, module_base, dirStream):
         module.MsOvba = _Compressor  # type: ignore[attr-defined]
+    project_ole_file.ProjectView = _ProjectView  # type: ignore[attr-defined,misc]
     # The PROJECT stream's CMG/DPB/GC fields are "encrypted" with a random seed byte
     # (MS-OVBA 2.4.3): a fixed seed keeps the build byte-for-byte reproducible.
     crypto.random = random.Random(2021)  # type: ignore[attr-defined]
@@ -177,6 +189,10 @@ def _vba_project_here(sheet_count: int) -> bytes:
     with tempfile.TemporaryDirectory() as tmp, _in_dir(Path(tmp)):
         project = VbaProject()
         project.project_id = "{9E394C0B-697E-4AEE-9FA6-446F51FB30DC}"
+        # As the known-good writers do: a PROJECTwm stream (module names in MBCS and
+        # UTF-16), VersionCompatible32 and a [Workspace] line per module (window closed).
+        project.include_projectwm()
+        project.add_attribute("VersionCompatible32", "393222000")
         template = (blank / "Sheet1.cls").read_text()
         for i in range(1, sheet_count + 1):
             name = f"Sheet{i}"
@@ -192,7 +208,7 @@ def _vba_project_here(sheet_count: int) -> bytes:
             module = StdModule(bas.stem)
             module.add_file(str(copy))
             module.normalize_file()
-            project.add_module(module)
+            _add_module(project, module)
         stdole = LibidReference(uuid.UUID("00020430-0000-0000-C000-000000000046"), "2.0", "0",
                                 "C:\\Windows\\System32\\stdole2.tlb", "OLE Automation")
         office = LibidReference(
@@ -209,6 +225,11 @@ def _add_doc(project: Any, module: Any, path: Path, guid: uuid.UUID) -> None:
     module.add_file(str(path))
     module.add_guid(guid)
     module.normalize_file()
+    _add_module(project, module)
+
+
+def _add_module(project: Any, module: Any) -> None:
+    module.add_workspace(0, 0, 0, 0, "C")
     project.add_module(module)
 
 
