@@ -128,7 +128,8 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, P
         cli(name, str(SAMPLE), *args, "--out", str(out))
         files[f"{name} --out on the sample"] = (out, SAMPLE)
     cli("validate", str(invalid_book), "--out", str(tmp / "invalid-checked.xlsx"))
-    files["validate --out, openpyxl book with errors"] = (tmp / "invalid-checked.xlsx", invalid_book)
+    files["validate --out, openpyxl book with errors"] = (tmp / "invalid-checked.xlsx",
+                                                         invalid_book)
     cli("allowance", str(openpyxl_book), "--month", "2021-03", "--out", str(tmp / "paid.xlsx"))
     files["allowance --out, openpyxl book"] = (tmp / "paid.xlsx", openpyxl_book)
     cli("validate", str(OFFICE), "--out", str(tmp / "office-checked.xlsm"))
