@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import io
 import random
+import sys
 import unicodedata
 import zipfile
 from collections import Counter, defaultdict
@@ -854,8 +855,9 @@ def save_reproducibly(workbook: Workbook, path: Path) -> None:
             data = source.read(entry.filename)
             if entry.filename == "xl/styles.xml":
                 if OPENPYXL_DEFAULT_FONT not in data:
-                    raise SystemExit("build_sample: openpyxl's default font changed; "
-                                     "check xl/styles.xml with ooxml-validate")
+                    print("build_sample: openpyxl's default font changed; check "
+                          "xl/styles.xml with ooxml-validate", file=sys.stderr)
+                    raise SystemExit(2)
                 data = data.replace(OPENPYXL_DEFAULT_FONT, SCHEMA_ORDER_FONT)
             target.writestr(fixed, data, zipfile.ZIP_DEFLATED)
 
