@@ -35,6 +35,7 @@ sys.path.insert(0, str(ROOT / "python"))
 
 import xlsxwriter  # noqa: E402
 
+import hyeopchi  # noqa: E402 (after sys.path)
 from hyeopchi.core.schema import SHEET_FILES, sheet_schema  # noqa: E402 (after sys.path)
 from hyeopchi.core.settings import BODY_TYPES  # noqa: E402 (after sys.path)
 from hyeopchi.excel import control as ctl  # noqa: E402 (after sys.path)
@@ -248,6 +249,9 @@ def build(out: Path = OUT) -> Path:
         wb = xlsxwriter.Workbook(str(out), {"default_date_format": "yyyy-mm-dd"})
         wb.set_properties({"title": "협치 워크북", "author": "hyeopchi",
                            "company": "서대문구 민관협치과", "created": FIXED_TIME})
+        # The hyeopchi this workbook's buttons are made for: `hyeopchi doctor` compares it
+        # with the installed one.
+        wb.set_custom_property("hyeopchi", hyeopchi.__version__)
         wb.set_vba_name("ThisWorkbook")
         wb.add_vba_project(str(bin_path))
         styles = _styles(wb)

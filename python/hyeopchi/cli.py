@@ -86,7 +86,38 @@ def build_parser() -> argparse.ArgumentParser:
     for job in JOBS.values():
         _add_job(sub, job)
     _add_batch(sub)
+    doctor = sub.add_parser("doctor", help="이 PC에서 통합문서를 쓸 준비가 되었는지 확인",
+                            description="Python, hyeopchi·xlwings 버전, xlwings.conf, 신뢰할 수 "
+                                        "있는 위치, VBA 개체 모델 액세스, Excel 비트를 확인합니다.")
+    doctor.add_argument("book", nargs="?", metavar="BOOK",
+                        help="사무실 통합문서 (생략하면 현재 폴더의 hyeopchi.xlsm)")
+    doctor.add_argument("--report", metavar="FILE", help="결과를 텍스트 파일로도 저장")
     return parser
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    """Exit 0 when every check passed or was skipped, 1 when some found a problem."""
+    from .core.doctor import PROBLEM, diagnose, report
+    from .io._atomic import save_atomically
+    from .io.probes import gather
+
+    book = Path(args.book) if args.book else Path("hyeopchi.xlsm")
+    if args.book and not book.is_file():
+        print(f"hyeopchi: 통합문서를 찾을 수 없습니다: {book}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    facts = gather(book if book.is_file() else None)
+    checks = diagnose(facts)
+    lines = report(facts, checks, dt.datetime.now().strftime("%Y-%m-%d %H:%M"))
+    print("\n".join(lines))
+    if args.report:
+        try:
+            save_atomically(Path(args.report),
+                            ("\r\n".join(lines) + "\r\n").encode("utf-8-sig"))
+        except BookError as exc:
+            print(f"hyeopchi: {exc}", file=sys.stderr)
+            return EXIT_UNUSABLE
+        print(f"결과를 {args.report}에 저장했습니다.")
+    return EXIT_INVALID if any(c.status == PROBLEM for c in checks) else EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -104,6 +135,8 @@ def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "batch":
         return _batch(args)
+    if args.command == "doctor":
+        return _doctor(args)
     job = JOBS[args.command]
     if job.needs_output and not (args.out or args.in_place):
         print(f"hyeopchi: {job.name}는 --out FILE 또는 --in-place 중 하나가 필요합니다.",
