@@ -338,9 +338,9 @@ def test_doctor_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
 
 
 def test_gather_reads_this_python() -> None:
-    here = gather(None, windows=False)
+    here = gather(None, "9.9.9", windows=False)
     assert here.python_version[:2] == sys.version_info[:2]
-    assert here.book is None and here.excel is None
+    assert here.book is None and here.excel is None and here.hyeopchi_version == "9.9.9"
 
 
 # --- reading the VBA project ----------------------------------------------------------------

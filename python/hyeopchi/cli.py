@@ -105,7 +105,7 @@ def _doctor(args: argparse.Namespace) -> int:
     if args.book and not book.is_file():
         print(f"hyeopchi: 통합문서를 찾을 수 없습니다: {book}", file=sys.stderr)
         return EXIT_UNUSABLE
-    facts = gather(book if book.is_file() else None)
+    facts = gather(book if book.is_file() else None, __version__)
     checks = diagnose(facts)
     lines = report(facts, checks, dt.datetime.now().strftime("%Y-%m-%d %H:%M"))
     print("\n".join(lines))

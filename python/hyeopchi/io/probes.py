@@ -19,7 +19,6 @@ from typing import Any, Protocol
 from defusedxml import ElementTree
 from python_calamine import CalamineError, CalamineWorkbook
 
-from .. import __version__
 from ..core.doctor import BookFacts, ExcelFacts, Facts, TrustedLocation, expand
 from .vba import VbaError, module_source
 
@@ -165,9 +164,10 @@ def book_facts(book: Path, windows: bool, env: Mapping[str, str]) -> BookFacts:
                      dlls=dlls)
 
 
-def gather(book: Path | None, *, registry: Registry | None = None,
+def gather(book: Path | None, hyeopchi_version: str, *, registry: Registry | None = None,
            windows: bool | None = None, env: Mapping[str, str] | None = None) -> Facts:
-    """Everything doctor checks. On Windows the registry is read unless one is given (tests)."""
+    """Everything doctor checks (the shell passes hyeopchi's version: io/ sits below the
+    package). On Windows the registry is read unless one is given (tests)."""
     import xlwings
 
     windows = sys.platform == "win32" if windows is None else windows
@@ -179,7 +179,7 @@ def gather(book: Path | None, *, registry: Registry | None = None,
         python_version=(info.major, info.minor, info.micro),
         python_bits=struct.calcsize("P") * 8,
         python_executable=sys.executable,
-        hyeopchi_version=__version__,
+        hyeopchi_version=hyeopchi_version,
         xlwings_version=xlwings.__version__,
         windows=windows,
         env=env,
