@@ -23,6 +23,7 @@ import pandas as pd
 from .appointments import mask_name
 from .issues import WARNING, Issue
 from .outcome import Outcome
+from .pagelayout import fit_widths, paginate, running_head
 from .paid import PAID_COLUMNS, paid_columns
 from .rates import RateIndex, allowance_for, rates_from_frame
 from .settings import WITHHOLDING_KEYS, Settings, read_settings
@@ -340,7 +341,7 @@ def _statement(c: dict[str, list[Any]], people: list[PersonTotal], held: dict[st
         formats.update({11: KRW, 12: KRW, 13: KRW, 14: KRW})
     detail_header = row + 1
     blocks.append(Block(detail_header, 0, [headers, *body, total], header_rows=1,
-                        total_rows=1, number_formats=formats))
+                        total_rows=1, number_formats=formats, wrap=frozenset({3})))
     row = detail_header + len(body) + 2
     if not count:
         blocks.append(Block(row, 0, [["이 달에 지급할 참석수당이 없습니다."]], style="note"))
@@ -396,16 +397,10 @@ def _statement(c: dict[str, list[Any]], people: list[PersonTotal], held: dict[st
     if mask:
         notes.append("성명은 가운데 글자를 가렸습니다.")
     blocks.append(Block(row, 0, [[n] for n in notes], style="note"))
-    widths: dict[int, float] = {0: 6, 1: 10, 2: 10, 3: 18, 4: 12, 5: 12, 6: 10, 7: 12, 8: 12,
-                                9: 12, 10: 13}
-    if per_row:
-        widths.update({11: 13, 12: 12, 13: 12, 14: 13})
-    return SheetSpec(
-        name=f"수당지급_{year:04d}-{month:02d}", blocks=blocks, merges=merges,
-        col_widths=widths, row_heights={1: 30.0},  # room to sign in the 결재란
-        freeze=None, repeat_rows=(detail_header, detail_header),
-        landscape=True, fit_width=True,
-    )
+    spec = SheetSpec(name=f"수당지급_{year:04d}-{month:02d}", blocks=blocks, merges=merges,
+                     row_heights={1: 30.0})  # room to sign in the 결재란
+    spec.col_widths = fit_widths(spec, hi=20)
+    return paginate(spec, running_head(settings, f"지급월 {year}년 {month}월"))
 
 
 __all__ = ("Payment", "PersonTotal", "allowance_for", "allowance_job", "allowance_sheet",

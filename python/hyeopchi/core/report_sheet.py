@@ -10,14 +10,19 @@ from typing import Any
 
 from .appointments import MonthReport, mask_name, monthly_report
 from .outcome import Outcome
+from .pagelayout import fit_widths, paginate, running_head
 from .settings import Settings, read_settings
-from .sheetspec import DATE, INT, PERCENT_1, Block, Chart, Merge, SheetSpec, display_width
+from .sheetspec import DATE, INT, PERCENT_1, Block, Chart, Merge, SheetSpec, wrapped_height
 from .tables import Book
 
 COUNT_HEADERS = ["전월말", "위촉", "해촉", "당월말", "정원", "결원"]
 WIDTH = 8  # columns A..H: every table fits in them
 CHART_ROWS = 15
 SIGN_WIDTH = 10  # a 결재란 column, in characters
+NAME_WIDTH = 30  # 조직명 longer than this wraps
+WRAP = frozenset({1})  # the 조직 column of every table
+REASON_COL = 5  # 해촉사유 is merged over columns F..H
+REASON_WIDTH = 24  # about the width of F..H, in characters (for the row height)
 
 
 def sheet_name(year: int, month: int) -> str:
@@ -75,9 +80,9 @@ def report_spec(report: MonthReport, settings: Settings, *, mask: bool = False) 
     box_first = _approval_box(spec, settings.approval_line)
     title = f"{report.year}년 {report.month}월 협치 민관위원 위·해촉 현황"
     spec.merges.append(Merge(0, 0, 2, box_first - 1, title, style="title"))
-    spec.blocks.append(Block(4, 0, [["기관명", settings.org_name, "담당부서",
-                                     settings.department, "기준일", report.day]],
-                             style="label", number_formats={5: DATE}))
+    spec.blocks.append(Block(4, 0, [[f"기관명 {settings.org_name}  ·  담당부서 "
+                                     f"{settings.department}  ·  기준일 {report.day.isoformat()}"]],
+                             style="subtitle"))
     row = 6
 
     # 1. per 유형, then the chart of 당월말 seats per 유형
@@ -98,7 +103,7 @@ def report_spec(report: MonthReport, settings: Settings, *, mask: bool = False) 
             *[_count_row(b.type, b.name, b) for b in report.bodies],
             _count_row("합계", "", report.total())]
     spec.blocks.append(Block(row + 1, 0, rows, header_rows=1, total_rows=1,
-                             number_formats={i: INT for i in range(2, WIDTH)}))
+                             number_formats={i: INT for i in range(2, WIDTH)}, wrap=WRAP))
     row += 1 + len(rows) + 1
 
     # 3. appointments, 4. departures
@@ -109,42 +114,49 @@ def report_spec(report: MonthReport, settings: Settings, *, mask: bool = False) 
     row = _list_block(spec, row + 1, rows, {3: DATE})
     spec.blocks.append(Block(row, 0, [[f"4. 해촉 명단 ({len(report.departures)}건)"]],
                              style="subtitle"))
-    rows = [["성명", "조직", "역할", "구분", "종료일/해촉일", "해촉사유"],
-            *[[name(d.name), d.body, d.role, d.kind, d.date, d.reason]
-              for d in report.departures]]
-    row = _list_block(spec, row + 1, rows, {4: DATE})
-
-    # 5. the quarter's activity (March, June, September, December)
-    if report.quarter:
-        q_from, q_to = report.quarter
-        spec.blocks.append(Block(row, 0, [[
-            f"5. 분기 활동 현황 ({q_from:%Y.%m.%d}~{q_to:%Y.%m.%d}, {len(report.activity)}명·조직)"]],
-            style="subtitle"))
-        rows = [["성명", "조직", "유형", "회의 수", "출석", "출석률"],
-                *[[name(a.name), a.body, a.type, a.expected, a.attended, float(a.rate)]
-                  for a in report.activity]]
-        row = _list_block(spec, row + 1, rows, {3: INT, 4: INT, 5: PERCENT_1})
+    rows = [["성명", "조직", "역할", "구분", "종료일/해촉일"],
+            *[[name(d.name), d.body, d.role, d.kind, d.date] for d in report.departures]]
+    reasons = ["해촉사유", *(d.reason for d in report.departures)]
+    top = row + 1
+    row = _list_block(spec, top, rows, {4: DATE})
+    if report.departures:  # 해촉사유 wraps across the last columns, not widening 당월말
+        for i, reason in enumerate(reasons):
+            spec.merges.append(Merge(top + i, REASON_COL, top + i, WIDTH - 1, reason,
+                                     style="header" if i == 0 else "wrap"))
+            spec.row_heights[top + i] = wrapped_height(reason, REASON_WIDTH)
 
     notes = [
         "전월말·당월말: 해당 날짜에 활동 중인 위원·조직 수 (한 사람이 여러 조직이면 조직마다 셈).",
         "위촉: 이달에 활동을 시작한 건수. 해촉: 이달에 활동이 끝난 건수 (활동 종료일 또는 위원 해촉일).",
         "전월말 + 위촉 - 해촉 = 당월말. 결원 = 정원 - 당월말 (정원이 없는 조직은 빈칸).",
     ]
-    if report.quarter:
-        notes.append("출석률 = 출석 / 회의 수" + (" (대리출석 포함)." if settings.proxy_counts
-                                             else " (대리출석 제외)."))
     if mask:
         notes.append("성명은 가운데 글자를 가렸습니다.")
     spec.blocks.append(Block(row, 0, [[n] for n in notes], style="note"))
+    row += len(notes) + 1
 
-    rows_used, cols_used = spec.extent()
-    spec.col_widths = column_widths(spec)
-    for col in range(box_first + 1, box_first + 1 + len(settings.approval_line)):
-        spec.col_widths[col] = max(spec.col_widths.get(col, 0), SIGN_WIDTH)  # room to sign
+    # 붙임: the quarter's activity (March, June, September, December), from a new page
+    if report.quarter:
+        q_from, q_to = report.quarter
+        spec.blocks.append(Block(row, 0, [[
+            f"붙임. 분기 활동 현황 ({q_from:%Y.%m.%d}~{q_to:%Y.%m.%d}, "
+            f"{len(report.activity)}명·조직)"]], style="subtitle", new_page=True))
+        rows = [["성명", "조직", "유형", "회의 수", "출석", "출석률"],
+                *[[name(a.name), a.body, a.type, a.expected, a.attended, float(a.rate)]
+                  for a in report.activity]]
+        row = _list_block(spec, row + 1, rows, {3: INT, 4: INT, 5: PERCENT_1})
+        spec.blocks.append(Block(row, 0, [[
+            "출석률 = 출석 / 회의 수" + (" (대리출석 포함)." if settings.proxy_counts
+                                    else " (대리출석 제외).")]], style="note"))
+
+    keep = {col: max(SIGN_WIDTH, 0) for col in range(box_first + 1,
+                                                       box_first + 1 + len(settings.approval_line))}
+    widths = fit_widths(spec, hi=NAME_WIDTH)
+    for col, width in keep.items():  # room to sign
+        widths[col] = max(widths.get(col, 0), width)
+    spec.col_widths = widths
     spec.freeze = (5, 0)
-    spec.repeat_rows = (4, 4)  # 기관명·담당부서·기준일 on every printed page
-    spec.print_area = (0, 0, rows_used - 1, cols_used - 1)
-    return spec
+    return paginate(spec, running_head(settings, f"기준일 {report.day.isoformat()}"))
 
 
 def _approval_box(spec: SheetSpec, titles: tuple[str, ...]) -> int:
@@ -165,18 +177,8 @@ def _list_block(spec: SheetSpec, row: int, rows: list[list[Any]], formats: dict[
     if len(rows) == 1:
         spec.blocks.append(Block(row, 0, [["해당 없음"]], style="note"))
         return row + 2
-    spec.blocks.append(Block(row, 0, rows, header_rows=1, number_formats=formats))
+    spec.blocks.append(Block(row, 0, rows, header_rows=1, number_formats=formats, wrap=WRAP))
     return row + len(rows) + 1
 
 
-def column_widths(spec: SheetSpec, lo: float = 6, hi: float = 40) -> dict[int, float]:
-    """Widths that fit each column's table cells (titles, notes and merges may overflow)."""
-    widths: dict[int, float] = {}
-    for b in spec.blocks:
-        if b.style in ("title", "subtitle", "note"):
-            continue
-        for r in b.values:
-            for j, v in enumerate(r):
-                widths[b.col + j] = max(widths.get(b.col + j, lo), display_width(v) + 2)
-    return {c: min(hi, w) for c, w in sorted(widths.items())}
 

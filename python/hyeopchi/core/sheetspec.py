@@ -45,6 +45,8 @@ class Block:
     header_rows: int = 0
     total_rows: int = 0  # the last N rows use 'total'
     number_formats: dict[int, str] = field(default_factory=dict)  # column offset -> format
+    new_page: bool = False  # printing starts a new page at this block (e.g. a 붙임)
+    wrap: frozenset[int] = frozenset()  # column offsets whose text wraps (rows grow to fit)
 
     @property
     def height(self) -> int:
@@ -91,6 +93,10 @@ class SheetSpec:
     repeat_rows: tuple[int, int] | None = None  # rows repeated on every printed page
     print_area: tuple[int, int, int, int] | None = None
     autofilter: tuple[int, int, int, int] | None = None
+    # Set by pagelayout.paginate (the renderer only draws them):
+    running_head: str = ""  # printed top left on every page: 기관명 · 기준일
+    page_breaks: list[int] = field(default_factory=list)  # rows that start a printed page
+    print_scale: int | None = None  # percent; when set, fit_width is not used
 
     def extent(self) -> tuple[int, int]:
         """(rows, cols) used by blocks and merges."""

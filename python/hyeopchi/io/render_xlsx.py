@@ -24,6 +24,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from hyeopchi.core.pagelayout import FOOTER_PAGES, MARGIN_HEADER, MARGIN_SIDE, MARGIN_TOP
 from hyeopchi.core.sheetspec import DATE, Block, Chart, SheetSpec
 
 from ._atomic import write_atomically
@@ -58,7 +59,7 @@ STYLE_PROPS: dict[str, dict[str, Any]] = {
     "total": {"bold": True, "border": 1, "bg_color": "#F2F2F2"},
     "note": {"font_size": 9, "font_color": "#808080"},
     "box": {"border": 1},
-    "wrap": {"border": 1, "text_wrap": True, "valign": "top"},
+    "wrap": {"border": 1, "text_wrap": True},
 }
 CHART_KINDS = ("column", "bar", "pie")
 
@@ -99,19 +100,45 @@ def new_workbook(target: str | Path | IO[bytes]) -> Workbook:
     return xlsxwriter.Workbook(target if not isinstance(target, Path) else str(target), options)
 
 
+# Table cells keep clear of their neighbours: text left and numbers right, each indented
+# one step from the border, dates centred; so "2021-03-01" never runs into "관외 전출".
+PADDED_STYLES = ("cell", "total", "wrap", "label")
+ALIGN_PROPS: dict[str, dict[str, Any]] = {
+    "left": {"align": "left", "indent": 1},
+    "right": {"align": "right", "indent": 1},
+    "center": {"align": "center"},
+}
+
+
+def alignment(value: Any) -> str | None:
+    """How a table cell holding `value` is aligned (None: the style's own)."""
+    if isinstance(value, (dt.date, dt.time)):
+        return "center"
+    if isinstance(value, bool):
+        return "center"
+    if isinstance(value, (numbers.Real, Decimal)):
+        return "right"
+    if isinstance(value, str):
+        return "left"
+    return None
+
+
 class Formats:
-    """XlsxWriter formats by (named style, number format), created once each."""
+    """XlsxWriter formats by (named style, number format, alignment), created once each."""
 
     def __init__(self, workbook: Workbook) -> None:
         self.workbook = workbook
-        self._cache: dict[tuple[str, str | None], Format] = {}
+        self._cache: dict[tuple[str, str | None, str | None], Format] = {}
 
-    def get(self, style: str, num_format: str | None = None) -> Format:
+    def get(self, style: str, num_format: str | None = None, align: str | None = None
+            ) -> Format:
         if style not in STYLE_PROPS:
             raise ValueError(f"unknown style {style!r}")
-        key = (style, num_format)
+        key = (style, num_format, align)
         if key not in self._cache:
             props = {**_BASE, **STYLE_PROPS[style]}
+            if align and style in PADDED_STYLES:
+                props.update(ALIGN_PROPS[align])
             if num_format:
                 props["num_format"] = num_format
             self._cache[key] = self.workbook.add_format(props)
@@ -126,7 +153,7 @@ def render_sheet(workbook: Workbook, spec: SheetSpec, formats: Formats | None = 
     for block in spec.blocks:
         _write_block(sheet, block, formats)
     for m in spec.merges:
-        fmt = formats.get(m.style, _default_format(m.value))
+        fmt = formats.get(m.style, _default_format(m.value), alignment(m.value))
         if (m.first_row, m.first_col) != (m.last_row, m.last_col):
             sheet.merge_range(m.first_row, m.first_col, m.last_row, m.last_col, "", fmt)
         write_value(sheet, m.first_row, m.first_col, m.value, fmt)
@@ -245,10 +272,13 @@ def _write_block(sheet: Worksheet, block: Block, formats: Formats) -> None:
         style = _row_style(block, i)
         for j, value in enumerate(values):
             num_format = None
+            cell_style = style
             if style != "header":
                 num_format = block.number_formats.get(j) or _default_format(value)
+                if j in block.wrap and style == "cell":
+                    cell_style = "wrap"
             write_value(sheet, block.row + i, block.col + j, value,
-                        formats.get(style, num_format))
+                        formats.get(cell_style, num_format, alignment(value)))
 
 
 # --- page setup and charts ----------------------------------------------------------------
@@ -262,14 +292,29 @@ def _page_setup(sheet: Worksheet, spec: SheetSpec) -> None:
     else:
         sheet.set_portrait()
     sheet.set_paper(PAPER_A4)
-    if spec.fit_width:
+    sheet.set_margins(left=MARGIN_SIDE, right=MARGIN_SIDE, top=MARGIN_TOP, bottom=MARGIN_TOP)
+    font = f'&"{FONT},Regular"&9'
+    if spec.running_head:
+        sheet.set_header(f"&L{font}{_hf(spec.running_head)}", margin=MARGIN_HEADER)
+    pages = FOOTER_PAGES.format(page="&P", pages="&N")
+    sheet.set_footer(f"&C{font}{pages}", margin=MARGIN_HEADER)
+    if spec.print_scale:
+        sheet.set_print_scale(spec.print_scale)
+    elif spec.fit_width:
         sheet.fit_to_pages(1, 0)
+    if spec.page_breaks:
+        sheet.set_h_pagebreaks(spec.page_breaks)
     if spec.repeat_rows:
         sheet.repeat_rows(*spec.repeat_rows)
     if spec.print_area:
         sheet.print_area(*spec.print_area)
     if spec.autofilter:
         sheet.autofilter(*spec.autofilter)
+
+
+def _hf(text: str) -> str:
+    """Text for a page header or footer: "&" is a field code there."""
+    return text.replace("&", "&&")
 
 
 def _literal(text: str) -> str:

@@ -1,0 +1,223 @@
+"""Result sheets on paper (issue 13 item 1): the layout rules on plain specs, then each sheet
+kind printed by LibreOffice and read back page by page with pdftotext.
+
+The page checks know each table only by its header words and a pattern its body lines match
+(worked out from the sheet's columns by hand), never from the paginator's own output.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from dataclasses import dataclass
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+from test_report_render import soffice
+
+from hyeopchi.core.pagelayout import MIN_ROWS, fit_excel, fit_widths, paginate
+from hyeopchi.core.sheetspec import Block, SheetSpec, display_width
+from hyeopchi.io.reader import read_book
+from hyeopchi.io.render_xlsx import write_workbook
+
+SAMPLE = Path(__file__).resolve().parents[1] / "workbook" / "sample" / "seodaemun-2021.xlsx"
+ARTIFACTS = Path(__file__).parent / "artifacts"
+
+
+def numbered(n: int, prefix: str) -> list[list[object]]:
+    return [[f"{prefix}{i:04d}", i, "가" * (i % 5 + 1)] for i in range(n)]
+
+
+def pages_of(spec: SheetSpec) -> list[list[Block]]:
+    """The blocks on each printed page, by the spec's page breaks."""
+    bounds = [0, *spec.page_breaks, 10**9]
+    return [[b for b in spec.blocks if lo <= b.row < hi] for lo, hi in pairwise(bounds)]
+
+
+# --- the rules on plain specs (no LibreOffice) ----------------------------------------------
+
+
+def test_two_long_tables_each_repeat_their_own_header() -> None:
+    spec = SheetSpec("표", [
+        Block(0, 0, [["제목"]], style="title"),
+        Block(2, 0, [["번호", "값", "이름"], *numbered(100, "A")], header_rows=1),
+        Block(104, 0, [["합계표"]], style="subtitle"),
+        Block(105, 0, [["코드", "수", "명칭"], *numbered(90, "B")], header_rows=1),
+    ])
+    out = paginate(spec, "서대문구 · 기준일")
+    assert out.page_breaks and out.repeat_rows is None
+    for page in pages_of(out):
+        for b in page:
+            if b.style == "cell" and b.header_rows == 0 and b.values:
+                first = str(b.values[0][0])
+                # a body piece without its own header rows: the header must sit right above it
+                above = [h for h in page if h.header_rows and h.row + h.height == b.row]
+                assert above, first
+                assert above[0].values[0][0] == ("번호" if first.startswith("A") else "코드")
+            if b.header_rows:
+                body = b.height - b.header_rows
+                assert body >= MIN_ROWS or body == 0
+
+
+def test_no_table_leaves_fewer_than_three_rows_alone() -> None:
+    for n in range(20, 80):
+        spec = SheetSpec("표", [Block(0, 0, [["번호", "값", "이름"], *numbered(n, "A")],
+                                      header_rows=1)])
+        out = paginate(spec)
+        body = {b.row + i for b in out.blocks for i in range(b.header_rows, b.height)}
+        bounds = [0, *out.page_breaks, 10**9]
+        for lo, hi in pairwise(bounds):
+            rows = sum(lo <= r < hi for r in body)
+            assert rows >= MIN_ROWS, (n, rows)
+
+
+def test_single_trailing_table_uses_print_titles_and_keeps_its_filter() -> None:
+    spec = SheetSpec("검증결과", [Block(0, 0, [["제목"]], style="title"),
+                                 Block(2, 0, [["번호", "값", "이름"], *numbered(200, "A")],
+                                       header_rows=1)],
+                     autofilter=(2, 0, 202, 2))
+    out = paginate(spec)
+    assert out.repeat_rows == (2, 2) and out.autofilter == (2, 0, 202, 2)
+    assert sum(b.header_rows for b in out.blocks) == 1  # no header copies
+
+
+def test_short_table_moves_whole_to_the_next_page_and_attachment_starts_a_page() -> None:
+    filler = Block(0, 0, [["번호", "값", "이름"], *numbered(24, "A")], header_rows=1)
+    small = Block(27, 0, [["코드", "수", "명칭"], *numbered(8, "B")], header_rows=1)
+    annex = Block(37, 0, [["붙임"]], style="subtitle", new_page=True)
+    annex_table = Block(38, 0, [["성명", "수", "명칭"], *numbered(3, "C")], header_rows=1)
+    out = paginate(SheetSpec("표", [filler, small, annex, annex_table]))
+    pages = pages_of(out)
+    where = {b.values[-1][0]: i for i, p in enumerate(pages) for b in p if b.values}
+    assert where["B0007"] == next(i for i, p in enumerate(pages)
+                                  for b in p if b.values[0][0] == "코드")  # not split
+    assert any(p[0].values == [["붙임"]] for p in pages)
+
+
+def test_widths_count_korean_double() -> None:
+    # hand: "협치회의 운영" is 4*2 + 1 + 2*2 = 13 display columns, plus 3 of padding
+    spec = SheetSpec("표", [Block(0, 0, [["조직", "수"], ["협치회의 운영", 12345]], header_rows=1)])
+    widths = fit_widths(spec)
+    assert widths[0] == 13 + 3 and display_width("협치회의 운영") == 13
+    assert widths[1] == len("12,345") + 3
+
+
+def test_orientation_follows_width() -> None:
+    narrow = SheetSpec("표", [Block(0, 0, [["a", "b"], [1, 2]], header_rows=1)],
+                       col_widths={0: 20, 1: 20})
+    wide = SheetSpec("표", [Block(0, 0, [["a", "b"], [1, 2]], header_rows=1)],
+                     col_widths={0: 60, 1: 60})
+    assert not paginate(narrow).landscape and paginate(wide).landscape
+    assert paginate(narrow).print_scale == 100
+
+
+def test_excel_row_limit_cuts_the_longest_table_with_a_note() -> None:
+    spec = SheetSpec("표", [Block(0, 0, [["h"], *([i] for i in range(1000))], header_rows=1),
+                           Block(1002, 0, [["끝"]], style="note")])
+    out = fit_excel(spec, rows_limit=500)
+    rows, _ = out.extent()
+    assert rows <= 500 * 0.9
+    assert any("생략" in str(b.values[0][0]) for b in out.blocks if b.style == "note")
+    assert any(b.values == [["끝"]] for b in out.blocks)
+
+
+# --- printed by LibreOffice -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table as a reader of the PDF sees it: header words and a body-line pattern."""
+
+    name: str
+    header: tuple[str, ...]
+    body: re.Pattern[str]
+
+
+def pdf_pages(specs: list[SheetSpec], tmp: Path, stem: str) -> list[str]:
+    xlsx = write_workbook(tmp / f"{stem}.xlsx", specs)
+    profile = (tmp / "lo-profile").resolve().as_uri()
+    proc = subprocess.run([soffice(), f"-env:UserInstallation={profile}", "--headless",
+                           "--norestore", "--convert-to", "pdf", "--outdir", str(tmp), str(xlsx)],
+                          capture_output=True, text=True, timeout=300, check=False)
+    pdf = tmp / f"{stem}.pdf"
+    assert proc.returncode == 0 and pdf.exists(), proc.stderr
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    pages = text.split("\f")
+    if pages and not pages[-1].strip():
+        pages.pop()
+    ARTIFACTS.mkdir(exist_ok=True)
+    for old in ARTIFACTS.glob(f"{stem}-*.png"):
+        old.unlink()
+    subprocess.run(["pdftoppm", "-r", "60", "-png", "-l", "12", str(pdf),
+                    str(ARTIFACTS / stem)], check=True)
+    return pages
+
+
+def assert_pages(pages: list[str], tables: list[Table], head: str) -> None:
+    """Every page: the running head and '- p / N -'; every page holding a body line of a
+    table also holds that table's header words, on a line above its first body line."""
+    n = len(pages)
+    assert n >= 2  # the samples are chosen to span pages
+    for p, text in enumerate(pages, start=1):
+        assert f"- {p} / {n} -" in text, (p, text[-300:])
+        assert head in text, p
+        lines = text.splitlines()
+        for t in tables:
+            body = [i for i, line in enumerate(lines) if t.body.search(line)]
+            if not body:
+                continue
+            above = "\n".join(lines[:body[0]])
+            missing = [w for w in t.header if w not in above]
+            assert not missing, f"page {p}: {t.name} rows without header {missing}"
+            assert len(body) >= MIN_ROWS, f"page {p}: {t.name} has {len(body)} rows alone"
+
+
+@pytest.fixture(scope="module")
+def sample_book():  # type: ignore[no-untyped-def]
+    return read_book(SAMPLE)
+
+
+@pytest.mark.libreoffice
+def test_report_prints_every_table_with_its_header(sample_book, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from hyeopchi.core.report_sheet import report_job
+    spec = report_job(sample_book, 2021, 3).sheets[0]
+    pages = pdf_pages([spec], tmp_path, "print-report-2021-03")
+    # hand: 유형별 rows are a 유형 and seven counts, 조직별 rows a 유형, a name, six counts;
+    # 붙임 rows end in a percentage
+    types = "(협치회의|운영위원회|분과위원회|워킹그룹|TFT)"
+    tables = [
+        Table("유형별 현황", ("유형", "조직 수", "전월말", "당월말", "결원"),
+              re.compile(rf"^\s*{types}(\s+\d+){{7}}\s*$")),
+        Table("조직별 현황", ("유형", "조직명", "전월말", "당월말", "결원"),
+              re.compile(rf"^\s*{types}\s+[^\d\s].*?(\s+\d+){{6}}\s*$")),
+        Table("붙임", ("성명", "조직", "회의 수", "출석률"),
+              re.compile(r"\s(\d+)\s+(\d+)\s+\d+\.\d%\s*$")),
+    ]
+    assert_pages(pages, tables, "서대문구 민관협치과 · 기준일 2021-03-31")
+    annex = next(i for i, t in enumerate(pages) if "붙임. 분기 활동 현황" in t)
+    content = [line for line in pages[annex].splitlines() if line.strip()]
+    assert content[1].strip().startswith("붙임. 분기 활동 현황")  # first under the running head
+    assert "해촉" in pages[0] or "해촉" in pages[1]
+
+
+@pytest.mark.libreoffice
+def test_allowance_prints_each_table_under_its_own_header(sample_book, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from hyeopchi.core.allowance import allowance_job
+    spec = allowance_job(sample_book, 2021, 3).sheets[0]
+    pages = pdf_pages([spec], tmp_path, "print-allowance-2021-03")
+    # hand: a payment line has a date and ends in an amount in 원; a per-member line is
+    # 성명, 위원ID, 건수, 합계 and nothing else
+    tables = [
+        Table("지급 명세", ("번호", "성명", "위원ID", "회의ID", "일자", "방식", "지급액"),
+              re.compile(r"\d{4}-\d{2}-\d{2}.*원\s*$")),
+        Table("위원별 합계", ("성명", "위원ID", "건수", "합계"),
+              re.compile(r"^\s*\S+\s+P\d{3}\s+\d+\s+[\d,]+원\s*$")),
+    ]
+    assert_pages(pages, tables, "서대문구 민관협치과 · 지급월 2021년 3월")
+    # the per-member table never prints under the detail table's header
+    for text in pages:
+        if tables[1].body.search(text):
+            above = text[:tables[1].body.search(text).start()]  # type: ignore[union-attr]
+            assert above.rfind("건수") > above.rfind("회의ID"), text[:400]
