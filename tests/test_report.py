@@ -170,12 +170,15 @@ def test_sheet_has_title_approval_box_and_settings() -> None:
     assert spec.name == "위해촉_2021-03"
     cells = all_cells(spec)
     assert "2021년 3월 협치 민관위원 위·해촉 현황" in cells
-    assert {"담당", "팀장", "과장", "국장", "서대문구청", "민관협치과", D(2021, 3, 31)} <= set(cells)
+    assert {"담당", "팀장", "과장", "국장"} <= set(cells)
+    label = next(c for c in cells if isinstance(c, str) and c.startswith("기관명"))
+    assert all(w in label for w in ("서대문구청", "민관협치과", "2021-03-31"))
+    assert spec.running_head == "서대문구청 민관협치과 · 기준일 2021-03-31"
     label = next(m for m in spec.merges if m.value == "결재")
     assert label.last_row > label.first_row  # merged vertically
     boxes = [m for m in spec.merges if m.style == "box"]
     assert len(boxes) == 4 and all(m.first_col > label.first_col for m in boxes)
-    assert spec.landscape and spec.fit_width and spec.freeze and spec.repeat_rows
+    assert spec.print_scale and spec.page_breaks and spec.freeze
     assert len(spec.charts) == 1
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from ..core.pagelayout import fit_widths, paginate
 from ..core.sheetspec import INT, KRW, SCORE, Block, SheetSpec
 from .worker import FAILED, INVALID, OK
 
@@ -40,10 +41,11 @@ def summary_sheet(results: Sequence[dict[str, Any]], month: tuple[int, int], nam
     note = (f"통합문서 {len(results)}개: 정상 {c[OK]}, 검증 오류 {c[INVALID]}, 실패 {c[FAILED]}")
     rows = [[name, STATUS_KO[r["status"]], r["errors"], r["warnings"], r["seats"], r["people"],
              r["allowance"], r["score"], r["message"]] for name, r in zip(names, results, strict=True)]
-    table = Block(3, 0, [HEADERS, *rows], header_rows=1,
+    table = Block(3, 0, [HEADERS, *rows], header_rows=1, wrap=frozenset({0, 8}),
                   number_formats={2: INT, 3: INT, 4: INT, 5: INT, 6: KRW, 7: SCORE})
-    return SheetSpec(
+    spec = SheetSpec(
         name="요약",
         blocks=[Block(0, 0, [[title]], style="title"), Block(1, 0, [[note]], style="note"), table],
-        col_widths={0: 36, 1: 10, 2: 8, 3: 8, 4: 8, 5: 8, 6: 14, 7: 9, 8: 80},
-        freeze=(4, 1), repeat_rows=(3, 3), autofilter=(3, 0, 3 + len(rows), len(HEADERS) - 1))
+        freeze=(4, 1), autofilter=(3, 0, 3 + len(rows), len(HEADERS) - 1))
+    spec.col_widths = fit_widths(spec, hi=40)
+    return paginate(spec, f"일괄 처리 요약 · {month[0]}년 {month[1]}월")

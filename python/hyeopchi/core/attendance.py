@@ -8,6 +8,7 @@ people not expected do not count. Rates are exact Fractions; JSON gets unrounded
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -21,10 +22,12 @@ import pandas as pd
 from .issues import BookError, Issue
 from .membership import expected_index
 from .outcome import Outcome
+from .pagelayout import fit_widths, paginate, running_head
 from .scalars import attendance_rate, round_half_up, score_band
 from .settings import Settings, read_settings
-from .sheetspec import INT, PERCENT_1, SCORE, Block, SheetSpec
+from .sheetspec import DATE, INT, PERCENT_1, SCORE, Block, Merge, SheetSpec, display_width
 from .tables import Book
+from .vocabulary import BODY_TYPES
 
 SHEET = "출석현황"
 SCORE_SHEET = "평가점수"
@@ -330,35 +333,122 @@ def _title(a: Attendance) -> str:
     return f"회의 참석율 현황 ({a.start.isoformat()} ~ {a.end.isoformat()}, {', '.join(a.types)})"
 
 
+SUMMARY_MEETINGS = 6  # up to this many meetings the seed's per-group tables come first
+ROW_GROUPS = ("전체", "당연직", "위촉직(시·구의원)", "위촉직(민간)")  # columns of the meeting list
+NAME_WIDTH = 24  # 조직명 wraps beyond this
+
+
 def attendance_sheet(a: Attendance) -> SheetSpec:
-    many = a.table["조직ID"].nunique() > 1
-    heads = _headers(a.table, many)
-    n = len(a.table)
+    """Meetings as rows, grouped by body (유형 order, then name) with a 소계 per body and the
+    period's 합계 and 평균; for a few meetings the seed's 정원/참석자/참석율 tables first."""
     proxy = "대리출석 포함" if a.settings.proxy_counts else "대리출석 제외"
     blocks = [
         Block(0, 0, [[_title(a)]], style="title"),
         Block(1, 0, [[(f"참석율 = 참석자 / 정원 (정원: 회의일 기준 위원, {proxy}). "
-                       "평균 = 회차별 참석율의 평균, 합계 = 전체 참석자 / 전체 정원")]],
+                       "평균 = 회의별 참석율의 평균, 합계 = 전체 참석자 / 전체 정원")]],
               style="note"),
     ]
+    merges: list[Merge] = []
     row = 3
+    if 0 < len(a.table) <= SUMMARY_MEETINGS:
+        row = _seed_tables(a, blocks, row)
+    blocks.append(Block(row, 0, [[f"○ 회의별 참석 현황 ({len(a.table)}회, 조직별)"]],
+                        style="subtitle"))
+    top = row + 1
+    head1: list[Any] = [None] * (3 + 3 * len(ROW_GROUPS))
+    head2: list[Any] = [None, None, None] + ["정원", "참석", "참석율"] * len(ROW_GROUPS)
+    for j, label in enumerate(("조직", "회차", "일자")):
+        merges.append(Merge(top, j, top + 1, j, label, style="header"))
+    for i, g in enumerate(ROW_GROUPS):
+        merges.append(Merge(top, 3 + 3 * i, top, 5 + 3 * i, SHEET_GROUPS[g], style="header"))
+    body, styles = _meeting_rows(a)
+    formats = {2: DATE, **{3 + 3 * i + k: (PERCENT_1 if k == 2 else INT)
+                           for i in range(len(ROW_GROUPS)) for k in range(3)}}
+    blocks.append(Block(top, 0, [head1, head2, *body], header_rows=2, total_rows=2,
+                        number_formats=formats, wrap=frozenset({0}),
+                        row_styles={2 + k: v for k, v in styles.items()}))
+    spec = SheetSpec(SHEET, blocks, merges=merges)
+    spec.col_widths = fit_widths(spec, hi=NAME_WIDTH)
+    for i in range(len(ROW_GROUPS)):  # each group's three columns under its merged label
+        need = display_width(SHEET_GROUPS[ROW_GROUPS[i]]) + 2
+        cols = [3 + 3 * i + k for k in range(3)]
+        short = need - sum(spec.col_widths.get(c, 0) for c in cols)
+        if short > 0:
+            for c in cols:
+                spec.col_widths[c] = spec.col_widths.get(c, 0) + math.ceil(short / 3)
+    return paginate(spec, _head(a))
+
+
+def _head(a: Attendance) -> str:
+    return running_head(a.settings, f"기간 {a.start.isoformat()} ~ {a.end.isoformat()}")
+
+
+def _meeting_rows(a: Attendance) -> tuple[list[list[Any]], dict[int, str]]:
+    """The list's body: meeting rows, a 소계 after each body's, then 합계 and 평균."""
+    t = a.table
+    order = {ty: i for i, ty in enumerate(BODY_TYPES)}
+    keys = pd.DataFrame({"t": t["유형"].map(order).fillna(len(order)).to_numpy(),
+                         "name": t["조직명"].astype(str).to_numpy(),
+                         "id": t["조직ID"].astype(str).to_numpy(),
+                         "pos": np.arange(len(t))})
+    idx = keys.sort_values(["t", "name", "id", "pos"], kind="stable")["pos"].to_numpy()
+    names, rounds, days, ids = (t[c].to_numpy(object)[idx] for c in ("조직명", "회차", "일자",
+                                                                        "조직ID"))
+    n = {g: a.counts[g][0][idx] for g in ROW_GROUPS}
+    k = {g: a.counts[g][1][idx] for g in ROW_GROUPS}
+    rates = {g: _shown_many(n[g], k[g]) for g in ROW_GROUPS}
+    nl = {g: n[g].tolist() for g in ROW_GROUPS}
+    kl = {g: k[g].tolist() for g in ROW_GROUPS}
+    rows: list[list[Any]] = []
+    styles: dict[int, str] = {}
+    first = 0
+    for i in range(len(idx) + 1):
+        if i == len(idx) or (i > first and ids[i] != ids[first]):
+            sub: list[Any] = ["소계", f"{i - first}회", None]
+            for g in ROW_GROUPS:
+                tally = Tally(int(n[g][first:i].sum()), int(k[g][first:i].sum()))
+                sub += [tally.expected, tally.attended, _shown(tally.rate)]
+            styles[len(rows)] = "total"
+            rows.append(sub)
+            first = i
+        if i == len(idx):
+            break
+        row: list[Any] = [names[i], "" if rounds[i] is None else f"{rounds[i]}차", days[i]]
+        for g in ROW_GROUPS:
+            row += [nl[g][i], kl[g][i], rates[g][i]]
+        rows.append(row)
+    if not len(idx):
+        rows, styles = [["해당 기간에 회의가 없습니다."]], {}
+    total: list[Any] = ["합계", f"{len(idx)}회", None]
+    mean: list[Any] = ["평균 (회의별 참석율의 평균)", None, None]
+    for g in ROW_GROUPS:
+        pooled = a.pooled(g)
+        total += [pooled.expected, pooled.attended, _shown(pooled.rate)]
+        mean += [None, None, _shown(a.mean_rate(g))]
+    return [*rows, total, mean], styles
+
+
+def _seed_tables(a: Attendance, blocks: list[Block], row: int) -> int:
+    """The seed's layout (one column per meeting) for each group; returns the next row."""
+    many = a.table["조직ID"].nunique() > 1
+    heads = _headers(a.table, many)
+    n = len(a.table)
     for g, heading in SHEET_GROUPS.items():
         pooled = a.pooled(g)
         expected, attended = a.counts[g]
         blocks.append(Block(row, 0, [[f"• {heading}"]], style="subtitle"))
-        blocks.append(Block(row + 1, 0, [["구분", *heads, "평균", "합계"]], header_rows=1))
+        blocks.append(Block(row + 1, 0, [["구분", *heads, "평균", "합계"]], header_rows=1,
+                            keep_with_next=True))
         blocks.append(Block(row + 2, 0, [
             ["정원", *expected.tolist(), None, pooled.expected],
             ["참석자", *attended.tolist(), None, pooled.attended],
-        ], number_formats={i: INT for i in range(1, n + 3)}))
+        ], number_formats={i: INT for i in range(1, n + 3)}, keep_with_next=True))
         blocks.append(Block(row + 4, 0, [
             ["참석율", *_shown_many(expected, attended),
              _shown(a.mean_rate(g)), _shown(pooled.rate)],
         ], number_formats={i: PERCENT_1 for i in range(1, n + 3)}))
         row += 7
-    widths = {0: 10.0, **{i: 16.0 if not many else 24.0 for i in range(1, n + 1)},
-              n + 1: 10.0, n + 2: 10.0}
-    return SheetSpec(SHEET, blocks, col_widths=widths, freeze=(0, 1))
+    return row
 
 
 def score_sheet(a: Attendance, scores: dict[str, float | None]) -> SheetSpec:
@@ -393,5 +483,6 @@ def score_sheet(a: Attendance, scores: dict[str, float | None]) -> SheetSpec:
                          _shown(a.mean_rate(g))] for g in GROUPS)],
               header_rows=1, number_formats={1: INT, 2: INT, 3: PERCENT_1, 4: PERCENT_1}),
     ]
-    return SheetSpec(SCORE_SHEET, blocks,
-                     col_widths={0: 18.0, 1: 44.0, 2: 14.0, 3: 14.0, 4: 12.0, 5: 10.0, 6: 8.0})
+    spec = SheetSpec(SCORE_SHEET, blocks)
+    spec.col_widths = fit_widths(spec, hi=48)
+    return paginate(spec, _head(a))

@@ -14,6 +14,8 @@ import pandas as pd
 
 from .membership import active_on
 from .outcome import Outcome
+from .pagelayout import paginate, running_head
+from .settings import read_settings
 from .sheetspec import INT, LINE_HEIGHT, Block, Merge, SheetSpec, wrapped_height
 from .tables import Book
 from .vocabulary import BODY_TYPES
@@ -88,7 +90,9 @@ def overlap_job(book: Book, day: dt.date) -> Outcome:
     if o.skipped:
         summary += (f"\n경고: 위원 또는 조직 시트에 없는 활동 {o.skipped}건은 세지 않았습니다 "
                     "(검증으로 확인하세요).")
-    return Outcome(payload, [overlap_sheet(o, payload)], summary)
+    settings, _ = read_settings(book)
+    head = running_head(settings, f"기준일 {day.isoformat()}")
+    return Outcome(payload, [overlap_sheet(o, payload, head)], summary)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -112,7 +116,7 @@ def person_rows(o: Overlap) -> list[list[Any]]:
     return rows
 
 
-def overlap_sheet(o: Overlap, payload: dict[str, Any]) -> SheetSpec:
+def overlap_sheet(o: Overlap, payload: dict[str, Any], head: str = "") -> SheetSpec:
     by_type, dist, council = payload["by_type"], payload["distribution"], payload["council"]
     label = _label(o.day)
     counts = [f"{n}개" for n in dist]
@@ -148,6 +152,5 @@ def overlap_sheet(o: Overlap, payload: dict[str, Any]) -> SheetSpec:
         if (height := wrapped_height(r[5], span)) > LINE_HEIGHT:
             heights[i] = height
     widths = {i: COL_WIDTH for i in range(last_col + 1)}  # the count columns line up
-    return SheetSpec(SHEET, blocks, merges=merges, col_widths=widths, row_heights=heights,
-                     repeat_rows=(top + 1, top + 1), freeze=None,
-                     autofilter=(top + 1, 0, top + 1 + len(people), last_col))
+    spec = SheetSpec(SHEET, blocks, merges=merges, col_widths=widths, row_heights=heights)
+    return paginate(spec, head)

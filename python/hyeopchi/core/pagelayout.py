@@ -34,7 +34,7 @@ MARGIN_SIDE = 0.5  # inches, left and right
 MARGIN_TOP = 0.75  # inches, top and bottom (the running head and page number sit inside)
 MARGIN_HEADER = 0.3  # inches from the paper's edge to the running head / page number
 SAFETY = 0.97  # share of the printable height we fill (row heights print exactly)
-WIDTH_SAFETY = 0.96
+WIDTH_SAFETY = 0.98
 PORTRAIT_MIN_SCALE = 90  # narrower than this in portrait: print landscape
 MIN_SCALE = 10
 MIN_ROWS = 3  # no table leaves fewer rows than this alone on a page
@@ -57,10 +57,11 @@ FOOTER_PAGES = "- {page} / {pages} -"  # what renderers print at the bottom cent
 
 
 def column_points(width: float) -> float:
-    """Printed width of a column `width` characters wide. Measured: LibreOffice prints a
-    10.71-character column (XlsxWriter adds 0.71) 68 pt wide in 맑은 고딕 10 (its fallback
-    font); Excel's is narrower, so this errs wide and the scale errs small."""
-    return 6.4 * (width + 0.71)
+    """Printed width of a column `width` characters wide. A character is the digit width of
+    the book's default font: measured in LibreOffice, 6.35 pt in our own files (맑은 고딕 10)
+    and 6.65 pt once grafted into a Calibri 11 book; Excel's are narrower. This errs wide,
+    so the scale errs small and no column ever spills onto a page of its own."""
+    return 6.8 * (width + 0.71)
 
 
 def fit_widths(spec: SheetSpec, lo: float = 4, hi: float = 40,
@@ -260,7 +261,9 @@ def paginate(spec: SheetSpec, running_head: str = "") -> SheetSpec:
     in_table = {r: i for i, t in enumerate(tables) for r in (*t.head, *t.body)}
     starts = {t.head[0]: i for i, t in enumerate(tables)}
     glue = _glued(spec, in_table)
-    subtitles = {b.row for b in spec.blocks if b.style == "subtitle" and b.height == 1}
+    subtitles = {b.row + i for b in spec.blocks
+                 if b.keep_with_next or (b.style == "subtitle" and b.height == 1)
+                 for i in range(b.height)}
     breaks_before = {b.row for b in spec.blocks if b.new_page}
     blank = set(range(len(heights))) - _filled(spec)
     placer = _Placer(page.capacity, heights)
@@ -350,7 +353,7 @@ def _rebuild(spec: SheetSpec, tables: list[_Table], placer: _Placer, heights: di
     for t_index, at in copies:
         b = tables[t_index].block
         blocks.append(replace(b, row=at, values=b.values[:b.header_rows], total_rows=0,
-                              new_page=False))
+                              new_page=False, row_styles={}))
     merges = [replace(m, first_row=pos[m.first_row], last_row=pos[m.first_row]
                       + m.last_row - m.first_row) for m in spec.merges]
     for t_index, at in copies:
@@ -389,7 +392,9 @@ def _moved(b: Block, pos: dict[int, int]) -> list[Block]:
             total = max(0, b.total_rows - (b.height - i))
             pieces.append(replace(b, row=pos[b.row + start], values=values,
                                   header_rows=min(head, len(values)), total_rows=total,
-                                  new_page=b.new_page and not start))
+                                  new_page=b.new_page and not start,
+                                  row_styles={k - start: v for k, v in b.row_styles.items()
+                                              if start <= k < i}))
             start = i
     return pieces
 

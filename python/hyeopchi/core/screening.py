@@ -14,6 +14,8 @@ from typing import Any
 
 from .issues import Issue
 from .outcome import Outcome
+from .pagelayout import fit_widths, paginate, running_head
+from .settings import read_settings
 from .sheetspec import INT, SCORE, Block, SheetSpec
 from .tables import Book
 from .validate import Report, result_sheet, sheet_errors, unique_ids
@@ -92,7 +94,12 @@ def screen_job(book: Book) -> Outcome:
     tied = sum(1 for a in applicants if a.tied)
     summary = f"심사 결과: 신청자 {len(applicants)}명" + (f", 동점 {tied}명" if tied else "")
     return Outcome({"applicants": [a.to_json() for a in applicants], "errors": []},
-                   [screening_sheet(applicants)], summary)
+                   [screening_sheet(applicants, _head(book))], summary)
+
+
+def _head(book: Book) -> str:
+    settings, _ = read_settings(book)
+    return running_head(settings, "위원 신청자 심사")
 
 
 def one_decimal(value: Fraction) -> float:
@@ -105,7 +112,7 @@ NOTE = "점수는 심사위원 평균 (대표성 30, 전문성 30, 자발성 40,
 HEADERS = ["순위", "동점", "신청자ID", "성명", "대표성", "전문성", "자발성", "총점", "심사위원 수"]
 
 
-def screening_sheet(applicants: list[Applicant]) -> SheetSpec:
+def screening_sheet(applicants: list[Applicant], head: str = "") -> SheetSpec:
     body = [[a.rank, "동점" if a.tied else None, a.id, a.name,
              *(one_decimal(a.means[c]) for c in CRITERIA), one_decimal(a.total), a.judges]
             for a in applicants]
@@ -116,7 +123,7 @@ def screening_sheet(applicants: list[Applicant]) -> SheetSpec:
         Block(top, 0, [HEADERS, *body], header_rows=1,
               number_formats={0: INT, 4: SCORE, 5: SCORE, 6: SCORE, 7: SCORE, 8: INT}),
     ]
-    return SheetSpec(name=RESULT_SHEET, blocks=blocks,
-                     col_widths={0: 6, 1: 6, 2: 12, 3: 10, 4: 8, 5: 8, 6: 8, 7: 8, 8: 10},
-                     freeze=(top + 1, 0), repeat_rows=(top, top), landscape=False,
+    spec = SheetSpec(name=RESULT_SHEET, blocks=blocks, freeze=(top + 1, 0),
                      autofilter=(top, 0, top + len(body), len(HEADERS) - 1) if body else None)
+    spec.col_widths = fit_widths(spec)
+    return paginate(spec, head)

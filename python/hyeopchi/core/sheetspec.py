@@ -47,6 +47,8 @@ class Block:
     number_formats: dict[int, str] = field(default_factory=dict)  # column offset -> format
     new_page: bool = False  # printing starts a new page at this block (e.g. a 붙임)
     wrap: frozenset[int] = frozenset()  # column offsets whose text wraps (rows grow to fit)
+    row_styles: dict[int, str] = field(default_factory=dict)  # row offset -> style (subtotals)
+    keep_with_next: bool = False  # printed on the same page as the block below it
 
     @property
     def height(self) -> int:

@@ -16,6 +16,7 @@ import pandas as pd
 from .issues import ERROR, WARNING, Issue
 from .membership import active_mask, as_datetime, memberships_with_dismissal
 from .outcome import Outcome
+from .pagelayout import fit_widths, paginate, running_head
 from .schema import Column, SheetSchema, sheet_schema
 from .settings import read_settings
 from .sheetspec import Block, SheetSpec
@@ -348,10 +349,13 @@ CROSS_CHECKS: tuple[Callable[[Book], list[Issue]], ...] = (
 
 RESULT_SHEET = "검증결과"
 _HEADERS = ["구분", "시트", "셀", "행", "열", "코드", "내용", "값"]
+MESSAGE_WIDTH = 60  # 내용 wraps inside this many characters
+VALUE_WIDTH = 24  # other columns (값 wraps) at most
 
 
-def result_sheet(report: Report, source: str = "") -> SheetSpec:
-    """The faults as a printable table, errors first."""
+def result_sheet(report: Report, source: str = "", head: str = "") -> SheetSpec:
+    """The faults as a printable table, errors first. `head`: the running head of its pages
+    (기관명 and what was checked)."""
     rows = [["오류" if i.severity == ERROR else "경고", i.sheet, i.cell or "", i.row, i.column or "",
              i.code, i.message, "" if i.value is None else _show(i.value)]
             for i in [*report.errors, *report.warnings]]
@@ -360,15 +364,22 @@ def result_sheet(report: Report, source: str = "") -> SheetSpec:
     if source:
         blocks.append(Block(1, 0, [[f"대상: {source}"]], style="note"))
     if rows:
-        blocks.append(Block(3, 0, [_HEADERS, *rows], header_rows=1))
+        blocks.append(Block(3, 0, [_HEADERS, *rows], header_rows=1, wrap=frozenset({6, 7})))
     else:
         blocks.append(Block(3, 0, [["오류와 경고가 없습니다."]], style="label"))
-    return SheetSpec(
+    spec = SheetSpec(
         name=RESULT_SHEET, blocks=blocks,
-        col_widths={0: 6, 1: 10, 2: 8, 3: 6, 4: 12, 5: 24, 6: 70, 7: 16},
-        freeze=(4, 0) if rows else None, repeat_rows=(3, 3) if rows else None,
+        freeze=(4, 0) if rows else None,
         autofilter=(3, 0, 3 + len(rows), len(_HEADERS) - 1) if rows else None,
     )
+    spec.col_widths = fit_widths(spec, keep={6: MESSAGE_WIDTH} if rows else None,
+                                 hi=VALUE_WIDTH)
+    return paginate(spec, head or (f"검증 대상 {file_name(source)}" if source else "검증결과"))
+
+
+def file_name(source: str) -> str:
+    """The file name of a path, whichever separator it uses."""
+    return source.replace("\\", "/").rsplit("/", 1)[-1]
 
 
 def validate_job(book: Book) -> Outcome:
@@ -376,5 +387,7 @@ def validate_job(book: Book) -> Outcome:
     report = validate(book)
     summary = (f"검증 완료: 오류 {len(report.errors)}건, 경고 {len(report.warnings)}건"
                if report.errors or report.warnings else "검증 완료: 오류와 경고가 없습니다.")
-    return Outcome(report.to_json(), [result_sheet(report, book.source)], summary,
+    settings, _ = read_settings(book)
+    head = running_head(settings, f"검증 대상 {file_name(book.source)}")
+    return Outcome(report.to_json(), [result_sheet(report, book.source, head)], summary,
                    exit_code=0 if report.ok else 1)

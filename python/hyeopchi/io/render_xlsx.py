@@ -119,7 +119,7 @@ def alignment(value: Any) -> str | None:
     if isinstance(value, (numbers.Real, Decimal)):
         return "right"
     if isinstance(value, str):
-        return "left"
+        return "center" if value == "-" else "left"  # "-": no rate (nobody expected)
     return None
 
 
@@ -262,6 +262,8 @@ def write_value(sheet: Worksheet, row: int, col: int, value: Any, fmt: Format) -
 def _row_style(block: Block, i: int) -> str:
     if i < block.header_rows:
         return "header"
+    if i in block.row_styles:
+        return block.row_styles[i]
     if i >= block.height - block.total_rows:
         return "total"
     return block.style
