@@ -311,7 +311,7 @@ def test_allowance_for_accepts_rate_shapes(rates: Any) -> None:
     assert allowance_for("운영위원회", "위원", "온라인", D(2021, 2, 10), 130, rates) == 50000
     assert allowance_for("운영위원회", "위원", "온라인", D(2021, 3, 1), 120, rates) == 70000
     assert allowance_for("워킹그룹", "리더", "온라인", dt.datetime(2021, 3, 2), 60, rates) == 30000
-    assert allowance_for("워킹그룹", "일반", "온라인", "2021-02-02", None, rates) == 10000
+    assert allowance_for("워킹그룹", "일반", "온라인", D(2021, 2, 2), None, rates) == 10000
     assert allowance_for("TFT", "위원", "오프라인", D(2021, 3, 2), 60, rates) == 0
 
 
@@ -453,8 +453,15 @@ def test_allowance_for_is_exported_with_the_scalars() -> None:
     from hyeopchi.core import scalars
 
     assert "allowance_for" in scalars.__all__
-    assert scalars.allowance_for("분과위원회", "위원", "온라인", 44256, 90, SEED_RATES) == 10000
-    # 44256 is the Excel serial of 2021-03-01 (the change day): the new online rate
+    assert scalars.allowance_for("분과위원회", "위원", "온라인", D(2021, 3, 1), 90,
+                                 SEED_RATES) == 10000  # the change day: the new online rate
+
+
+@pytest.mark.parametrize("day", [44256, "2021-03-01"])
+def test_allowance_for_takes_a_date_not_a_serial_or_text(day: Any) -> None:
+    # Serials and date text are the UDF edge's to parse (excel/udf_common.py); core takes dates.
+    with pytest.raises(TypeError):
+        allowance_for("분과위원회", "위원", "온라인", day, 90, SEED_RATES)
 
 
 def _with_rates(*rows: list[Any]) -> dict[str, list[list[Any]]]:

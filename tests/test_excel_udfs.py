@@ -106,6 +106,12 @@ def test_allowance(server: Any, args: tuple[Any, ...], expected: int) -> None:
                        grid(RATES))) == expected
 
 
+@pytest.mark.parametrize("day", ["2021-03-01", "2021. 3. 1.", "2021년 3월 1일"])
+def test_allowance_reads_a_date_typed_as_text_at_the_udf_edge(server: Any, day: str) -> None:
+    # RATES: 협치회의 온라인 from 2021-03-01 is 50,000 base (90 minutes: no extra)
+    assert scalar(call(server, "allowance", "협치회의", "", "온라인", day, 90, grid(RATES))) == 50000
+
+
 def test_allowance_bad_date_is_a_korean_message(server: Any) -> None:
     out = scalar(call(server, "allowance", "협치회의", "", "오프라인", "어제", 60, grid(RATES)))
     assert out == "#협치: 회의일자이(가) 날짜가 아닙니다 ('어제')."

@@ -28,7 +28,7 @@ import pandas as pd
 from .attendance import period_meetings, presence
 from .membership import active_mask, memberships_with_dismissal
 from .settings import Settings
-from .values import month_bounds
+from .values import month_bounds, text_or_none
 from .vocabulary import BODY_TYPES
 
 PAIR = ["위원ID", "조직ID"]
@@ -143,7 +143,8 @@ def _flows(rows: list[BodyCount] | list[TypeCount]) -> tuple[int, int, int, int]
 
 
 def _text(value: Any) -> str:
-    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+    """A cell as text for the report: blank is ""."""
+    return text_or_none(value) or ""
 
 
 def monthly_report(members: pd.DataFrame, bodies: pd.DataFrame, memberships: pd.DataFrame,

@@ -23,7 +23,7 @@ from .issues import BookError, Issue
 from .membership import expected_index
 from .outcome import Outcome
 from .pagelayout import fit_widths, paginate, running_head
-from .scalars import attendance_rate, round_half_up, score_band
+from .scalars import attendance_rate, half_up_units, round_half_up, score_band
 from .settings import Settings, read_settings
 from .sheetspec import DATE, INT, PERCENT_1, SCORE, Block, Merge, SheetSpec, display_width
 from .tables import Book
@@ -312,9 +312,9 @@ def _shown(rate: Fraction | None) -> float | str:
 
 
 def _shown_many(expected: np.ndarray, attended: np.ndarray) -> list[float | str]:
-    """_shown for every meeting at once, in integers: floor(1000 k / n + 1/2) = (2000 k + n) //
-    2n thousandths (then units / 1000, the float round_half_up returns)."""
-    units = (2000 * attended + expected) // np.maximum(2 * expected, 1)
+    """_shown for every meeting at once, in integers: half_up_units thousandths (then units /
+    1000, the float round_half_up returns)."""
+    units = half_up_units(attended, np.maximum(expected, 1), 3)
     return ["-" if n == 0 else u for n, u in zip(expected.tolist(), (units / 1000).tolist(),
                                                   strict=True)]
 

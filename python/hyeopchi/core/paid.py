@@ -14,7 +14,6 @@ on), and rates once per distinct (유형, 방식, 역할, 일자).
 from __future__ import annotations
 
 import datetime as dt
-import math
 from typing import Any
 
 import numpy as np
@@ -25,7 +24,7 @@ from .membership import expected_attendees
 from .rates import RateIndex, minutes_between
 from .settings import Settings
 from .tables import Book
-from .values import month_bounds
+from .values import month_bounds, text_or_none
 
 # One array each, one entry per paid attendance (a Payment's fields and its amount).
 PAID_COLUMNS = ("member_id", "name", "body", "meeting_id", "date", "mode", "role", "minutes",
@@ -102,7 +101,7 @@ def paid_columns(book: Book, year: int, month: int, settings: Settings,
     reached = known & (meetings["분"].to_numpy("int64")[meeting] >= threshold)
     extra = np.where(reached, resolved["extra"].to_numpy("int64")[codes], 0)
     paid = {"member_id": people["위원ID"].to_numpy(object)[person],
-            "name": people["성명"].map(lambda v: _text(v) or "").to_numpy(object)[person],
+            "name": people["성명"].map(lambda v: text_or_none(v) or "").to_numpy(object)[person],
             "body": meetings["body"].to_numpy(object)[meeting],
             "meeting_id": meetings["회의ID"].to_numpy(object)[meeting],
             "date": meetings["일자"].to_numpy(object)[meeting],
@@ -130,8 +129,8 @@ def _month_meetings(book: Book, year: int, month: int) -> pd.DataFrame:
     bodies = bodies.drop_duplicates("조직ID")
     bodies = pd.DataFrame({
         "조직ID": bodies["조직ID"],
-        "body": [_text(n) or i for n, i in zip(bodies["조직명"], bodies["조직ID"], strict=True)],
-        "kind": [_text(v) or "" for v in bodies["유형"]]}, dtype=object)
+        "body": [text_or_none(n) or i for n, i in zip(bodies["조직명"], bodies["조직ID"], strict=True)],
+        "kind": [text_or_none(v) or "" for v in bodies["유형"]]}, dtype=object)
     meetings = meetings.merge(bodies, on="조직ID", how="left")
     meetings["body"] = meetings["body"].where(meetings["body"].notna(), meetings["조직ID"])
     meetings["kind"] = meetings["kind"].where(meetings["kind"].notna(), "")
@@ -185,17 +184,11 @@ def _first_of_each(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _texts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """`_text` per value, computed once per distinct value: codes (-1 for None/NaN) and the
+    """`text_or_none` per value, computed once per distinct value: codes (-1 for None/NaN) and the
     texts, which end with None so that `texts[codes]` is right for every row."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    texts = np.array([*(_text(u) for u in uniques), None], dtype=object)
+    texts = np.array([*(text_or_none(u) for u in uniques), None], dtype=object)
     return codes.astype("int64"), texts
-
-
-def _text(value: Any) -> str | None:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    return str(value)
 
 
 def _time(value: Any) -> dt.time | None:

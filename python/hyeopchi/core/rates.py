@@ -16,11 +16,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .values import parse_date, parse_integer
+from .values import is_blank, parse_date, parse_integer, text_or_none
 
 DEFAULT_EXTRA_MINUTES = 120  # 초과기준분 blank: "2시간 이상" (seed, 예산편성 기준경비)
-RATE_FRAME_COLUMNS = ("조직유형", "방식", "역할", "start", "end", "base", "extra",
-                      "extra_minutes", "order")
 RATE_COLUMNS = ("적용시작일", "적용종료일", "조직유형", "역할", "방식", "기본료", "초과수당",
                 "초과기준분")
 
@@ -69,40 +67,20 @@ class RateIndex:
     def __len__(self) -> int:
         return sum(len(v) for v in self._by_key.values())
 
-    def frame(self) -> pd.DataFrame:
-        """The rows as columns RATE_FRAME_COLUMNS; `order` is `find`'s scan order in a key."""
-        rows = [(r.kind, r.mode, r.role, r.start, r.end, r.base, r.extra, r.extra_minutes)
-                for rates in self._by_key.values() for r in rates]
-        df = pd.DataFrame(rows, columns=list(RATE_FRAME_COLUMNS[:-1]), dtype=object)
-        for c in ("base", "extra", "extra_minutes"):
-            df[c] = df[c].astype("int64")
-        return df.assign(order=np.arange(len(df)))
-
     def resolve(self, keys: pd.DataFrame) -> pd.DataFrame:
-        """`find` for many lookups at once: `keys` has columns 조직유형, 방식, 역할 (None = no
-        role) and day (datetime.date); the result, row for row, has base, extra,
-        extra_minutes (int64; 0 where nothing matched) and found (bool).
-
-        The rows of the key covering the day; one naming the role beats a blank-role one,
-        then the earlier row wins, as in `find`."""
-        keys = keys.reset_index(drop=True)
-        out = np.zeros((len(keys), 3), "int64")
-        found = np.zeros(len(keys), bool)
-        hits = keys[["조직유형", "방식", "역할", "day"]].assign(key=np.arange(len(keys))).merge(
-            self.frame().rename(columns={"역할": "rate_role"}), on=["조직유형", "방식"])
-        day, rate_role = hits["day"], hits["rate_role"]
-        end = hits["end"].where(hits["end"].notna(), dt.date.max)  # blank: open
-        covers = (hits["start"] <= day).astype(bool) & (day <= end).astype(bool)
-        blank = rate_role.isna().to_numpy(bool)
-        specific = ~blank & (rate_role == hits["역할"]).to_numpy(bool)
-        hits = hits.assign(blank=blank)[covers.to_numpy(bool) & (specific | blank)]
-        hits = hits.sort_values(["key", "blank", "order"], kind="stable")
-        hits = hits.drop_duplicates("key", keep="first")
-        at = hits["key"].to_numpy("int64")
-        out[at] = hits[["base", "extra", "extra_minutes"]].to_numpy("int64")
-        found[at] = True
-        return pd.DataFrame({"base": out[:, 0], "extra": out[:, 1], "extra_minutes": out[:, 2],
-                             "found": found})
+        """`find` for each row of `keys` (columns 조직유형, 방식, 역할 (None = no role) and day,
+        a datetime.date); the result, row for row, has base, extra, extra_minutes (int64; 0
+        where nothing matched) and found (bool). Callers pass distinct keys: a month's
+        lookups are a few thousand at most, however many 출석 rows share them."""
+        rates = [self.find(kind, text_or_none(role), mode, day) for kind, mode, role, day in zip(
+            keys["조직유형"].tolist(), keys["방식"].tolist(), keys["역할"].tolist(),
+            keys["day"].tolist(), strict=True)]
+        return pd.DataFrame({
+            "base": np.array([0 if r is None else r.base for r in rates], "int64"),
+            "extra": np.array([0 if r is None else r.extra for r in rates], "int64"),
+            "extra_minutes": np.array([0 if r is None else r.extra_minutes for r in rates],
+                                      "int64"),
+            "found": np.array([r is not None for r in rates], bool)})
 
 
 def rates_from_frame(df: pd.DataFrame) -> RateIndex:
@@ -152,7 +130,7 @@ def _rate(row: Mapping[str, Any], index: int | None) -> Rate | None:
     try:
         start = _date(row.get("적용시작일"))
         end = _date(row.get("적용종료일"))
-        kind, mode = _text(row.get("조직유형")), _text(row.get("방식"))
+        kind, mode = text_or_none(row.get("조직유형")), text_or_none(row.get("방식"))
         base = _int(row.get("기본료"))
         extra = _int(row.get("초과수당")) or 0
         minutes = _int(row.get("초과기준분")) or DEFAULT_EXTRA_MINUTES
@@ -160,24 +138,15 @@ def _rate(row: Mapping[str, Any], index: int | None) -> Rate | None:
         return None
     if start is None or kind is None or mode is None or base is None:
         return None
-    return Rate(start, end, kind, _text(row.get("역할")), mode, base, extra, minutes, index)
-
-
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or (
-        isinstance(value, str) and not value.strip())
+    return Rate(start, end, kind, text_or_none(row.get("역할")), mode, base, extra, minutes, index)
 
 
 def _date(value: Any) -> dt.date | None:
-    return None if _blank(value) else parse_date(value)
+    return None if is_blank(value) else parse_date(value)
 
 
 def _int(value: Any) -> int | None:
-    return None if _blank(value) else parse_integer(value)
-
-
-def _text(value: Any) -> str | None:
-    return None if _blank(value) else str(value).strip()
+    return None if is_blank(value) else parse_integer(value)
 
 
 def minutes_between(start: dt.time | None, end: dt.time | None) -> int | None:
@@ -189,19 +158,20 @@ def minutes_between(start: dt.time | None, end: dt.time | None) -> int | None:
     return seconds // 60 if seconds > 0 else None
 
 
-def allowance_for(kind: str, role: str | None, mode: str, day: Any, minutes: Any,
+def allowance_for(kind: str, role: str | None, mode: str, day: dt.date, minutes: Any,
                   rates: Any) -> int:
     """The allowance in KRW for one attendance: 기본료 + 초과수당 when `minutes` reaches the
-    row's 초과기준분; 0 when no 수당기준 row matches. `day` is a date, datetime, Excel serial
-    or date text; `rates` a RateIndex, DataFrame or rows (see rate_index)."""
+    row's 초과기준분; 0 when no 수당기준 row matches. `day` is a date (a datetime counts by
+    its date; the UDF edge parses serials and text); `rates` a RateIndex, DataFrame or rows
+    (see rate_index)."""
+    if not isinstance(day, dt.date):
+        raise TypeError(f"day must be a date, not {day!r}")
+    when = day.date() if isinstance(day, dt.datetime) else day
     index = rate_index(rates)
-    when = parse_date(day)
-    if when is None:
-        return 0
-    rate = index.find(str(kind).strip(), _text(role), str(mode).strip(), when)
+    rate = index.find(str(kind).strip(), text_or_none(role), str(mode).strip(), when)
     if rate is None:
         return 0
-    base, extra = rate.pay(None if _blank(minutes) else int(float(minutes)))
+    base, extra = rate.pay(None if is_blank(minutes) else int(float(minutes)))
     return base + extra
 
 

@@ -1,8 +1,9 @@
 """Scalar rules as plain functions: the core calls them, and each is ready to bind as an Excel UDF.
 
-Pure and fast: no pandas in the hot path, exact arithmetic (Fraction) wherever a value is
-compared against a threshold. Inputs are whatever Excel or the core hands over: Fraction,
-Decimal, int or float for numbers; date, datetime, Excel serial or text for dates.
+Pure: exact arithmetic (Fraction) wherever a value is compared against a threshold. Numbers
+may be Fraction, Decimal, int or float. A day argument is a datetime.date (or datetime): the
+UDF edge (excel/udf_common.py) turns Excel serials and date text into dates. Cells of a
+range passed in (a 활동 table) are read like sheet cells (core.values).
 
 To add a function: append it below the last section with its own short docstring, and list
 it in `__all__`.
@@ -17,15 +18,20 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+import pandas as pd
+
+from .membership import active_mask, as_datetime
 from .rates import allowance_for  # re-exported: 참석수당 for one attendance (see rates.py)
-from .values import parse_date
+from .values import parse_date, text_or_none
 
 __all__ = [
     "RateLike",
     "activity_count",
     "allowance_for",
+    "as_date",
     "as_fraction",
     "attendance_rate",
+    "half_up_units",
     "round_half_up",
     "score_band",
 ]
@@ -58,9 +64,15 @@ def round_half_up(x: RateLike, digits: int = 0) -> float:
     round_half_up(0.0625, 3) == 0.063 (shown as 6.3%); round_half_up(Fraction(37, 48), 3)
     == 0.771 (77.083% shown as 77.1%). Python's round() would give 0.062 for the first.
     """
-    scaled = abs(as_fraction(x)) * 10 ** digits
-    units = int(scaled + Fraction(1, 2))  # floor(|x| * 10^d + 1/2), exact
-    return float(Fraction(units if x >= 0 else -units, 10 ** digits))
+    exact = as_fraction(x)
+    units = half_up_units(abs(exact.numerator), exact.denominator, digits)
+    return float(Fraction(units if exact >= 0 else -units, 10 ** digits))
+
+
+def half_up_units(numerator: Any, denominator: Any, digits: int) -> Any:
+    """floor(10^digits * numerator / denominator + 1/2), the half-up rounding rule in units of
+    10^-digits, in integers: for int or numpy integer arrays, numerator >= 0, denominator > 0."""
+    return (2 * 10 ** digits * numerator + denominator) // (2 * denominator)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -103,7 +115,7 @@ def attendance_rate(expected: int, attended: int) -> Fraction | None:
 MEMBERSHIP_COLUMNS = ("위원ID", "조직ID", "역할", "시작일", "종료일")
 
 
-def activity_count(memberships: Any, member_id: str, day: Any, members: Any = None) -> int:
+def activity_count(memberships: Any, member_id: str, day: dt.date, members: Any = None) -> int:
     """How many distinct bodies `member_id` is active in on `day` (the 2. rule of the contract).
 
     `memberships`: the 활동 table as a DataFrame, a sequence of mappings, or a 2-D list (an
@@ -111,24 +123,33 @@ def activity_count(memberships: Any, member_id: str, day: Any, members: Any = No
     시작일, 종료일. `members` (optional, same shapes, or a mapping 위원ID -> 해촉일) supplies
     해촉일: from that day on the person is a member of nothing.
     """
-    day = _day(day)
-    if day is None:
-        raise ValueError("day is required")
+    when = as_date(day)
     member_id = str(member_id).strip()
-    dismissed = _dismissal(members, member_id)
-    if dismissed is not None and day >= dismissed:
+    rows = [(body, _day(start), _day(end)) for who, body, start, end
+            in _membership_rows(memberships) if who == member_id and body is not None]
+    if not rows:
         return 0
-    bodies: set[str] = set()
-    for who, body, start, end in _membership_rows(memberships):
-        if who != member_id or body is None:
-            continue
-        s, e = _day(start), _day(end)
-        if s is not None and s <= day and (e is None or day <= e):
-            bodies.add(body)
-    return len(bodies)
+    dismissed = _dismissal(members, member_id)
+    spans = {"시작": as_datetime(pd.Series([s for _, s, _ in rows], dtype=object)),
+             "종료": as_datetime(pd.Series([e for _, _, e in rows], dtype=object)),
+             "해촉": as_datetime(pd.Series([dismissed] * len(rows), dtype=object))}
+    active = active_mask(spans, pd.Timestamp(when)).tolist()  # the rule of core/membership.py
+    return len({body for (body, _, _), on in zip(rows, active, strict=True) if on})
+
+
+def as_date(day: Any) -> dt.date:
+    """A day argument as a date: a date, a datetime or pandas Timestamp (its date)."""
+    if isinstance(day, dt.datetime):
+        return day.date()
+    if isinstance(day, dt.date):
+        return day
+    if hasattr(day, "to_pydatetime"):  # pandas Timestamp
+        return as_date(day.to_pydatetime())
+    raise TypeError(f"day must be a date, not {day!r}")
 
 
 def _day(value: Any) -> dt.date | None:
+    """A cell of a range as a date (None when blank), like a sheet's date cell."""
     if value is None or (isinstance(value, float) and math.isnan(value)) or value == "":
         return None
     if type(value) is dt.date:
@@ -136,13 +157,6 @@ def _day(value: Any) -> dt.date | None:
     if hasattr(value, "to_pydatetime"):  # pandas Timestamp
         value = value.to_pydatetime()
     return parse_date(value)
-
-
-def _text(value: Any) -> str | None:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    text = str(value).strip()
-    return text or None
 
 
 def _records(table: Any, columns: Sequence[str]) -> Iterable[tuple[Any, ...]]:
@@ -154,7 +168,7 @@ def _records(table: Any, columns: Sequence[str]) -> Iterable[tuple[Any, ...]]:
         return []
     if isinstance(rows[0], Mapping):
         return (tuple(r.get(c) for c in columns) for r in rows)
-    header = [_text(v) for v in rows[0]]
+    header = [text_or_none(v) for v in rows[0]]
     if all(c in header for c in columns):
         at = [header.index(c) for c in columns]
         return (tuple(r[i] if i < len(r) else None for i in at) for r in rows[1:])
@@ -163,7 +177,7 @@ def _records(table: Any, columns: Sequence[str]) -> Iterable[tuple[Any, ...]]:
 
 def _membership_rows(table: Any) -> Iterable[tuple[str | None, str | None, Any, Any]]:
     for who, body, _role, start, end in _records(table, MEMBERSHIP_COLUMNS):
-        yield _text(who), _text(body), start, end
+        yield text_or_none(who), text_or_none(body), start, end
 
 
 def _dismissal(members: Any, member_id: str) -> dt.date | None:
@@ -172,6 +186,6 @@ def _dismissal(members: Any, member_id: str) -> dt.date | None:
     if isinstance(members, Mapping):
         return _day(members.get(member_id))
     for who, dismissed in _records(members, ("위원ID", "해촉일")):
-        if _text(who) == member_id:
+        if text_or_none(who) == member_id:
             return _day(dismissed)
     return None

@@ -8,13 +8,13 @@ Fractions; the rank is "competition" ranking (1, 2, 2, 4) on the exact total. A 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
 from .issues import Issue
 from .outcome import Outcome
 from .pagelayout import fit_widths, paginate, running_head
+from .scalars import round_half_up
 from .settings import read_settings
 from .sheetspec import INT, SCORE, Block, SheetSpec
 from .tables import Book
@@ -104,8 +104,7 @@ def _head(book: Book) -> str:
 
 def one_decimal(value: Fraction) -> float:
     """Half-up to one decimal, for display (25.25 -> 25.3)."""
-    exact = Decimal(value.numerator) / Decimal(value.denominator)
-    return float(exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    return round_half_up(value, 1)
 
 
 NOTE = "점수는 심사위원 평균 (대표성 30, 전문성 30, 자발성 40, 총점 100). 총점이 같으면 같은 순위(동점)."

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import math
 import re
 import unicodedata
 from typing import Any, NamedTuple
@@ -34,7 +35,14 @@ def fold(text: str) -> str:
 
 
 def is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+    """None, NaN (pandas' blank) or text of spaces only."""
+    return value is None or (isinstance(value, str) and not value.strip()) or (
+        isinstance(value, float) and math.isnan(value))
+
+
+def text_or_none(value: Any) -> str | None:
+    """A cell as trimmed text; None when blank (see is_blank)."""
+    return None if is_blank(value) else str(value).strip()
 
 
 def parse_text(value: Any) -> str:
