@@ -247,7 +247,8 @@ def test_forty_district_year_fits_excel_and_lists_meetings_as_rows() -> None:
     meetings = len(sheets["회의"]) - 1
     outcomes = {
         "attendance": attendance_job(book, dt.date(2021, 1, 1), dt.date(2021, 12, 31)),
-        "validate": validate_job(book), "overlap": overlap_job(book, dt.date(2021, 6, 1)),
+        "validate": validate_job(book, dt.date(2026, 12, 2)),
+        "overlap": overlap_job(book, dt.date(2021, 6, 1)),
         "allowance": allowance_job(book, 2021, 6), "report": report_job(book, 2021, 6),
         "screen": screen_job(book),
     }
@@ -307,7 +308,7 @@ def test_validation_overlap_screening_and_summary_print_with_headers(
     wb.close()
     for r in sheets["출석"][1:151]:  # hand: 150 attendance rows naming nobody: 150 errors
         r[1] = "X" + str(r[1])
-    faults = validate_job(book_of(sheets)).sheets[0]
+    faults = validate_job(book_of(sheets), dt.date(2026, 12, 2)).sheets[0]
     pages = pdf_pages([faults], tmp_path, "print-validate")
     issue = Table("검증결과", ("구분", "시트", "셀", "코드", "내용"),
                   re.compile(r"^\s*(오류|경고)\s+\S+\s+[A-Z]+\d+\s+\d+"))

@@ -18,11 +18,12 @@ from hyeopchi.core.validate import validate
 from hyeopchi.io.reader import read_book
 
 GOLDEN = Path(__file__).parent / "golden"
+TODAY = D(2026, 12, 2)  # a fixed day; the shells pass the real one (core reads no clock)
 
 
 def run_validate(tmp_path: Path, sheets: dict[str, list[list[Any]]]) -> dict[str, Any]:
     path = write_book(tmp_path / "book.xlsx", sheets)
-    return validate(read_book(path)).to_json()
+    return validate(read_book(path), TODAY).to_json()
 
 
 def codes_at(report: dict[str, Any], kind: str = "errors") -> set[tuple[str, str, str]]:
@@ -148,7 +149,7 @@ def test_text_dates_and_times_in_korean_forms(tmp_path: Path) -> None:
     b = read_book(path)
     assert list(b.df("활동")["시작일"][:4]) == [D(2019, 10, 11)] * 3 + [D(2020, 1, 1)]
     assert b.df("회의").at[2, "종료시각"] == dt.time(17)
-    assert validate(b).ok
+    assert validate(b, TODAY).ok
 
 
 # --- the CLI ------------------------------------------------------------------------------
@@ -248,3 +249,33 @@ def test_a_huge_bad_value_is_quoted_short_in_every_message(tmp_path: Path) -> No
     (issue,) = run_validate(tmp_path, book)["errors"]
     assert issue["code"] == "enum-value"
     assert len(issue["message"]) < 200 and "…" in issue["message"]
+
+
+def _born(year: int) -> dict[str, list[list[Any]]]:
+    book = small_book()
+    book["위원"][0].append("출생연도")
+    for r in book["위원"][1:]:
+        r.append(None)
+    book["위원"][2][-1] = year  # P2, row 3; 출생연도 is column J
+    return book
+
+
+@pytest.mark.parametrize(("born", "ok"), [pytest.param(2021, True, id="this-year"),
+                                          pytest.param(2022, False, id="next-year")])
+def test_birth_year_is_bounded_by_the_day_the_shell_passes(tmp_path: Path, born: int,
+                                                           ok: bool) -> None:
+    # Contract: 출생연도 integer 1900..this year; "this year" is the year of the given day.
+    path = write_book(tmp_path / "b.xlsx", _born(born))
+    report = validate(read_book(path), D(2021, 6, 30))
+    assert report.ok is ok
+    assert [(i.code, i.cell) for i in report.errors] == ([] if ok else [("out-of-range", "J3")])
+
+
+def test_cli_validate_today_option_sets_this_year(tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    path = write_book(tmp_path / "b.xlsx", _born(2022))
+    assert main(["validate", str(path), "--json", "--today", "2022-01-01"]) == 0
+    capsys.readouterr()
+    assert main(["validate", str(path), "--json", "--today", "2021-12-31"]) == 1
+    (issue,) = json.loads(capsys.readouterr().out)["errors"]
+    assert (issue["code"], issue["cell"]) == ("out-of-range", "J3")

@@ -200,7 +200,7 @@ def test_bad_withholding_setting_is_an_error_at_its_cell(tmp_path: Path, key: st
     assert "원천징수 항목에 오류 1건" in outcome.summary
     assert key in outcome.payload["errors"][0]["message"]
     sheets = {"위원": MEMBERS, "조직": BODIES, "활동": SEATS, "설정": [["항목", "값"], *settings]}
-    report = validate(read_book(write_book(tmp_path / "v.xlsx", sheets)))
+    report = validate(read_book(write_book(tmp_path / "v.xlsx", sheets)), D(2026, 12, 2))
     assert [(e.code, e.cell) for e in report.errors] == [("invalid-setting", "B3")]
 
 

@@ -37,11 +37,13 @@ class Report:
                 "warnings": [i.to_json() for i in self.warnings]}
 
 
-def validate(book: Book) -> Report:
+def validate(book: Book, today: dt.date) -> Report:
+    """Every fault of the book. `today` (given by the shell: core reads no clock) bounds the
+    columns whose maximum is this year (출생연도)."""
     issues: list[Issue] = list(book.issues)
     flagged = {(i.sheet, i.row, i.column) for i in issues}
     for table in book.tables.values():
-        issues += row_rules(table, sheet_schema(table.sheet), flagged)
+        issues += row_rules(table, sheet_schema(table.sheet), flagged, today)
     for check in CROSS_CHECKS:
         issues += check(book)
     issues += read_settings(book)[1]
@@ -63,7 +65,7 @@ def sheet_errors(book: Book, sheet: str, *checks: Callable[[Book], list[Issue]])
     to compute from a sheet with errors (수당기준 for allowances, 심사 for screening)."""
     issues = [i for i in book.issues if i.sheet == sheet]
     flagged = {(i.sheet, i.row, i.column) for i in issues}
-    issues += row_rules(book.table(sheet), sheet_schema(sheet), flagged)
+    issues += row_rules(book.table(sheet), sheet_schema(sheet), flagged, None)
     for check in checks:
         issues += [i for i in check(book) if i.sheet == sheet]
     return sorted((i for i in issues if i.severity == ERROR),
@@ -72,8 +74,9 @@ def sheet_errors(book: Book, sheet: str, *checks: Callable[[Book], list[Issue]])
 
 # --- row rules (schemas/) -------------------------------------------------------------
 
-def row_rules(table: Table, schema: SheetSchema, flagged: set[tuple[str, int | None, str | None]]
-              ) -> list[Issue]:
+def row_rules(table: Table, schema: SheetSchema, flagged: set[tuple[str, int | None, str | None]],
+              today: dt.date | None) -> list[Issue]:
+    """The schema's per-row rules. `today` is needed only by a sheet with a this-year maximum."""
     out: list[Issue] = []
     df = table.df
     for col in schema.columns.values():
@@ -87,7 +90,7 @@ def row_rules(table: Table, schema: SheetSchema, flagged: set[tuple[str, int | N
             bad = present & ~s.isin(col.enum)
             out += _at(table, bad, col.name, "enum-value", flagged, allowed=", ".join(col.enum))
         if col.kind in ("integer", "number"):
-            out += _range(table, col, s, present, flagged)
+            out += _range(table, col, s, present, flagged, today)
         if col.pattern is not None:
             matches = s.dropna().astype(str).str.match(col.pattern)
             bad = present & ~matches.reindex(s.index, fill_value=True).astype(bool)
@@ -98,9 +101,13 @@ def row_rules(table: Table, schema: SheetSchema, flagged: set[tuple[str, int | N
 
 
 def _range(table: Table, col: Column, s: pd.Series, present: pd.Series,
-           flagged: set[tuple[str, int | None, str | None]]) -> list[Issue]:
+           flagged: set[tuple[str, int | None, str | None]], today: dt.date | None) -> list[Issue]:
     low = col.minimum
-    high = dt.date.today().year if col.maximum_current_year else col.maximum
+    high = col.maximum
+    if col.maximum_current_year:
+        if today is None:
+            raise ValueError(f"{table.sheet}.{col.name}: this-year maximum needs today")
+        high = today.year
     nums = pd.to_numeric(s, errors="coerce")
     bad = pd.Series(False, index=s.index)
     if low is not None:
@@ -382,9 +389,9 @@ def file_name(source: str) -> str:
     return source.replace("\\", "/").rsplit("/", 1)[-1]
 
 
-def validate_job(book: Book) -> Outcome:
+def validate_job(book: Book, today: dt.date) -> Outcome:
     book.require("위원", "조직", "활동")
-    report = validate(book)
+    report = validate(book, today)
     summary = (f"검증 완료: 오류 {len(report.errors)}건, 경고 {len(report.warnings)}건"
                if report.errors or report.warnings else "검증 완료: 오류와 경고가 없습니다.")
     settings, _ = read_settings(book)

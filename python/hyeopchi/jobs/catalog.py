@@ -31,6 +31,13 @@ class NoOptions:
 
 
 @dataclass(frozen=True)
+class ValidateOptions:
+    # The clock is read here, when a shell builds the options; core takes the day.
+    today: dt.date = option("'올해'가 기준인 검사(출생연도)의 기준일 (생략하면 오늘)",
+                            metavar="D", default_factory=dt.date.today)
+
+
+@dataclass(frozen=True)
 class DayOptions:
     date: dt.date = option("기준일 (YYYY-MM-DD)", label=DAY, batch="last", metavar="D")
 
@@ -57,10 +64,10 @@ class ReportOptions:
     mask: bool = option("성명 가운데 글자를 가림 (홍*동)", default=False)
 
 
-def _validate(book: Book, _: NoOptions) -> Outcome:
+def _validate(book: Book, o: ValidateOptions) -> Outcome:
     from ..core.validate import validate_job
 
-    return validate_job(book)
+    return validate_job(book, o.today)
 
 
 def _overlap(book: Book, o: DayOptions) -> Outcome:
@@ -95,7 +102,7 @@ def _screen(book: Book, _: NoOptions) -> Outcome:
 
 VALIDATE_SHEETS = ("위원", "조직", "활동", "회의", "출석", "수당기준", "설정", "평가입력", "심사")
 
-VALIDATE = Job("validate", "시트 검증 (오류를 셀 단위로)", "검증", VALIDATE_SHEETS, NoOptions,
+VALIDATE = Job("validate", "시트 검증 (오류를 셀 단위로)", "검증", VALIDATE_SHEETS, ValidateOptions,
                _validate, in_batch=False)  # batch validates every book first, on its own
 OVERLAP = Job("overlap", "중복활동현황 (기준일의 영역별·중복 활동)", "중복활동 현황",
               ("위원", "조직", "활동"), DayOptions, _overlap)

@@ -37,10 +37,13 @@ class OptionSpec:
 
 def option(help: str, *, flag: str | None = None, label: str | None = None,
            batch: BatchFill | None = None, choices: tuple[str, ...] | None = None,
-           metavar: str | None = None, default: Any = dataclasses.MISSING) -> Any:
-    """A dataclass field carrying its OptionSpec; no default means required."""
+           metavar: str | None = None, default: Any = dataclasses.MISSING,
+           default_factory: Any = dataclasses.MISSING) -> Any:
+    """A dataclass field carrying its OptionSpec; no default (or factory) means required.
+    A factory runs where the options are built, i.e. in the shell (the clock: dt.date.today)."""
     spec = OptionSpec(help, flag, label, batch, choices, metavar)
-    return dataclasses.field(default=default, metadata={"option": spec})
+    return dataclasses.field(default=default, default_factory=default_factory,
+                             metadata={"option": spec})
 
 
 @dataclass(frozen=True)
