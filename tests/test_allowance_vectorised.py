@@ -1,9 +1,9 @@
 """The vectorised allowance (core/paid.py) against the rule written out row by row.
 
 On random small books: which 출석 rows are paid, in which order, with which 방식 and 역할, and
-every amount equal to the Excel UDF's scalar `allowance_for` for that row (the same rate
-lookup, one attendance at a time). Rate tables may overlap here (the job itself refuses
-those): then the earlier row wins in both.
+every amount, all worked out here in plain Python from the contract's words (no production
+helper on the expected side). Rate tables may overlap here (the job itself refuses those):
+then the earlier row on the sheet wins.
 """
 
 from __future__ import annotations
@@ -18,12 +18,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hyeopchi.core.allowance import allowance_job, paid_attendances
-from hyeopchi.core.membership import ROLE_ORDER
-from hyeopchi.core.rates import RATE_COLUMNS, allowance_for, minutes_between, rate_index
+from hyeopchi.core.rates import RATE_COLUMNS, allowance_for, rate_index
 from hyeopchi.core.settings import Settings
 from hyeopchi.core.tables import Book, table_from_grid
 
 T = dt.time
+# Two roles in one body: the first of these is the role that counts (core/membership.py's
+# documented precedence, written out here).
+ROLE_ORDER = ("의장", "위원장", "분과장", "리더", "전문가", "촉진가", "행정", "일반", "위원")
+DEFAULT_EXTRA_MINUTES = 120  # 초과기준분 blank: "2시간 이상" (seed, 예산편성 기준경비)
 PEOPLE = ["P1", "P2", "P3", "P4", "P5"]
 BODY_IDS = ["S01", "W01", "B01"]
 KINDS = ["운영위원회", "워킹그룹"]
@@ -95,9 +98,36 @@ def book_of(sheets: dict[str, list[list[Any]]]) -> Book:
     return book
 
 
+def minutes_by_hand(start: dt.time | None, end: dt.time | None) -> int | None:
+    """Whole minutes from 시작시각 to 종료시각; None when either is blank or end is not later."""
+    if start is None or end is None:
+        return None
+    span = (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
+    return span if span > 0 else None
+
+
+def rate_by_hand(rates: list[list[Any]], kind: str, role: str | None, mode: str,
+                 day: dt.date) -> list[Any] | None:
+    """Contract 2.: the 수당기준 row for the 조직유형 and 방식 whose period covers the day; a row
+    naming the person's 역할 beats a blank-role row; of several, the first on the sheet."""
+    covering = [r for r in rates[1:] if r[2] == kind and r[4] == mode
+                and r[0] <= day and (r[1] is None or day <= r[1])]
+    named = [r for r in covering if r[3] is not None and r[3] == role]
+    blank = [r for r in covering if r[3] is None]
+    return (named or blank or [None])[0]
+
+
+def amount_by_hand(rate: list[Any] | None, minutes: int | None) -> int:
+    """기본료 + 초과수당 when the meeting lasted >= 초과기준분 (blank: 120); no row: 0."""
+    if rate is None:
+        return 0
+    base, extra, threshold = rate[5], rate[6] or 0, rate[7] or DEFAULT_EXTRA_MINUTES
+    return base + (extra if minutes is not None and minutes >= threshold else 0)
+
+
 def by_hand(sheets: dict[str, list[list[Any]]], year: int, month: int,
             paid: frozenset[str]) -> list[dict[str, Any]]:
-    """The contract's rule, one 출석 row at a time; amounts from the scalar UDF."""
+    """The contract's rule, one 출석 row at a time, in plain Python."""
     people = {r[0]: r for r in reversed(sheets["위원"][1:])}  # the first row of an ID
     kinds = {r[0]: r[2] for r in reversed(sheets["조직"][1:])}
     names = {r[0]: r[1] for r in reversed(sheets["조직"][1:])}
@@ -118,14 +148,12 @@ def by_hand(sheets: dict[str, list[list[Any]]], year: int, month: int,
             continue
         role = min(roles, key=ROLE_ORDER.index)
         mode = own or held
-        minutes = minutes_between(start, end)
+        minutes = minutes_by_hand(start, end)
+        rate = rate_by_hand(sheets["수당기준"], kinds.get(body, ""), role, mode, day)
         rows.append({"meeting_id": meeting_id, "member_id": member, "date": day.isoformat(),
                      "mode": mode, "role": role, "minutes": minutes, "row": excel_row,
                      "body": names.get(body) or body,
-                     "amount": allowance_for(kinds.get(body, ""), role, mode, day, minutes,
-                                             sheets["수당기준"]),
-                     "found": rate_index(sheets["수당기준"]).find(
-                         kinds.get(body, ""), role, mode, day) is not None})
+                     "amount": amount_by_hand(rate, minutes), "found": rate is not None})
     return sorted(rows, key=lambda r: (r["date"], r["meeting_id"], r["row"]))
 
 

@@ -1,8 +1,9 @@
 """The vectorised attendance tally and expected_attendees against plain reference versions.
 
 core/attendance.py counts in integer codes and core/membership.py joins in positions; the
-references here are the straightforward versions (the pre-vectorisation pandas code for
-expected_attendees, a per-record Python loop for the tallies). Random small books must agree.
+references here are per-record Python loops written from the contract's words (member on
+day D: 시작일 <= D <= 종료일, not dismissed: D < 해촉일), calling no production helper.
+Random small books must agree.
 """
 
 from __future__ import annotations
@@ -12,21 +13,17 @@ from fractions import Fraction
 from typing import Any
 
 import numpy as np
-import pandas as pd
 from books import D
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_overlap import book_of
 
 from hyeopchi.core.attendance import GROUPS, _floats, _shown, _shown_many, compute_attendance
-from hyeopchi.core.membership import (
-    ROLE_ORDER,
-    active_mask,
-    as_datetime,
-    expected_attendees,
-    memberships_with_dismissal,
-)
+from hyeopchi.core.membership import expected_attendees
 
+# Two roles in one body: the first of these is the role that counts (core/membership.py's
+# documented precedence, written out here).
+ROLE_ORDER = ("의장", "위원장", "분과장", "리더", "전문가", "촉진가", "행정", "일반", "위원")
 DAYS = [D(2020, 1, 1) + dt.timedelta(days=i) for i in range(8)]
 PEOPLE = ["P1", "P2", "P3", "P4", "P5", "P6"]
 BODIES = ["B1", "B2", "B3"]
@@ -70,16 +67,35 @@ def books(draw: st.DrawFn) -> dict[str, list[list[Any]]]:
             "출석": attendance, "설정": [["항목", "값"], ["대리출석인정", proxy]]}
 
 
-def reference_expected_attendees(meetings: pd.DataFrame, memberships: pd.DataFrame,
-                                 members: pd.DataFrame) -> pd.DataFrame:
-    """expected_attendees as it was before the positional join (merge, filter, sort)."""
-    mt = meetings[["회의ID", "조직ID", "일자"]].dropna().drop_duplicates("회의ID")
-    mt = mt.assign(회의일=as_datetime(mt["일자"]))
-    m = memberships_with_dismissal(memberships, members)
-    joined = mt.merge(m, on="조직ID", how="inner")
-    joined = joined[active_mask(joined, joined["회의일"])]
-    joined = joined.sort_values(["회의ID", "위원ID", "역할순위"], kind="stable")
-    return joined.drop_duplicates(["회의ID", "위원ID"], keep="first").reset_index(drop=True)
+def reference_expected_attendees(sheets: dict[str, list[list[Any]]]
+                                 ) -> list[tuple[str, str, str | None, int]]:
+    """(회의ID, 위원ID, 역할, 활동 row) per expected attendee, by 회의ID then 위원ID.
+
+    A meeting is its first row with 회의ID, 조직ID and 일자. Expected: each person with a 활동
+    row in the meeting's body (위원ID, 조직ID, 시작일 given) with 시작일 <= 일자 <= 종료일
+    (blank: open) who is not dismissed (해촉일 of their first 위원 row blank or > 일자). Two
+    rows: the role first in ROLE_ORDER (others after it), then the earlier row."""
+    dismissed = {r[0]: r[6] for r in reversed(sheets["위원"][1:]) if r[0] is not None}
+    meetings: dict[str, tuple[str, dt.date]] = {}
+    for mid, body, _, day, *_ in sheets["회의"][1:]:
+        if mid is not None and body is not None and day is not None:
+            meetings.setdefault(mid, (body, day))
+    rank = {role: i for i, role in enumerate(ROLE_ORDER)}
+    out = []
+    for mid in sorted(meetings):
+        body, day = meetings[mid]
+        best: dict[str, tuple[int, int, str | None]] = {}
+        for row, (pid, b, role, start, end) in enumerate(sheets["활동"][1:]):
+            if pid is None or b != body or start is None or not start <= day:
+                continue
+            if (end is not None and day > end) or (
+                    dismissed.get(pid) is not None and day >= dismissed[pid]):
+                continue
+            key = (rank.get(role, len(ROLE_ORDER)), row, role)
+            if pid not in best or key < best[pid]:
+                best[pid] = key
+        out += [(mid, pid, best[pid][2], best[pid][1]) for pid in sorted(best)]
+    return out
 
 
 def _first_by(rows: list[list[Any]], key: int) -> dict[Any, list[Any]]:
@@ -138,9 +154,9 @@ def reference_tallies(sheets: dict[str, list[list[Any]]], start: dt.date, end: d
 @given(books())
 def test_expected_attendees_equals_the_merge_sort_reference(sheets: dict[str, Any]) -> None:
     book = book_of(sheets)
-    args = (book.df("회의"), book.df("활동"), book.df("위원"))
-    pd.testing.assert_frame_equal(expected_attendees(*args), reference_expected_attendees(*args),
-                                  check_exact=True)
+    got = expected_attendees(book.df("회의"), book.df("활동"), book.df("위원"))
+    assert list(zip(got["회의ID"], got["위원ID"], got["역할"], got["활동행"] - 2, strict=True)
+                ) == reference_expected_attendees(sheets)
 
 
 @settings(max_examples=150, deadline=None)
