@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from . import __version__
 from .core.issues import BookError
-from .jobs import JOBS, AnyJob, Field, OptionError, parse_value
+from .jobs import JOBS, AnyJob, Field, OptionError, gc_paused, parse_value
 from .jobs.options import positive_int
 
 if TYPE_CHECKING:
@@ -149,7 +149,8 @@ def _main(argv: Sequence[str] | None) -> int:
         from .io.reader import read_book
 
         book = read_book(Path(args.book), job.sheets)
-        outcome = job.run(book, options)
+        with gc_paused():  # the shell owns the process; the figure is in jobs/base.py
+            outcome = job.run(book, options)
         written = _write(args, outcome)
     except BookError as exc:
         print(f"hyeopchi: {exc}", file=sys.stderr)

@@ -16,7 +16,7 @@ from ..core.outcome import Outcome
 from ..core.sheetspec import SheetSpec
 from ..core.tables import Book
 from ..core.values import Month
-from ..jobs import JOBS, AnyJob, for_month
+from ..jobs import JOBS, AnyJob, for_month, gc_paused
 from ..jobs.catalog import VALIDATE, ValidateOptions
 
 OK, INVALID, FAILED = "ok", "invalid", "failed"
@@ -113,7 +113,8 @@ class _Laps:
 
 def _run_job(job: AnyJob, book: Book, options: Any, notes: list[str]) -> Outcome | None:
     try:
-        return job.run(book, options)
+        with gc_paused():  # the worker owns its process; the figure is in jobs/base.py
+            return job.run(book, options)
     except BookError as exc:
         issue = exc.issue
         if issue is None or issue.code != "missing-sheet":

@@ -11,9 +11,6 @@ payment or per person and month (core.withholding).
 from __future__ import annotations
 
 import datetime as dt
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -74,20 +71,6 @@ def _lists(paid: dict[str, Any]) -> dict[str, list[Any]]:
     return {c: paid[c].tolist() for c in PAID_COLUMNS}
 
 
-@contextmanager
-def _bulk() -> Iterator[None]:
-    """Build hundreds of thousands of small acyclic lists/dicts without the cyclic garbage
-    collector rescanning the whole book (millions of cell objects) again and again; any
-    cyclic garbage made meanwhile is collected after."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def rate_errors(book: Book) -> list[Issue]:
     """Errors of the 수당기준 sheet: with any of them no amount can be trusted."""
     return sheet_errors(book, "수당기준",
@@ -129,17 +112,16 @@ def allowance_job(book: Book, year: int, month: int, *, mask: bool = False) -> O
     if errors or tax_errors:
         return _refused(book, label, errors, tax_errors)
     rates = rates_from_frame(book.df("수당기준"))
-    with _bulk():
-        paid, warnings = paid_columns(book, year, month, settings, rates)
-        if mask:
-            paid["name"] = np.array([mask_name(n) for n in paid["name"]], dtype=object)
-        found = paid["found"]
-        columns = _lists({c: paid[c][found] for c in PAID_COLUMNS})
-        held = _lists({c: paid[c][~found] for c in PAID_COLUMNS})
-        held["kind"] = paid["kind"][~found].tolist()
-        row_taxes, people = _withheld(columns, settings)
-        rows = _json_rows(columns, row_taxes)
-        sheet = _statement(columns, people, held, row_taxes, year, month, settings, mask)
+    paid, warnings = paid_columns(book, year, month, settings, rates)
+    if mask:
+        paid["name"] = np.array([mask_name(n) for n in paid["name"]], dtype=object)
+    found = paid["found"]
+    columns = _lists({c: paid[c][found] for c in PAID_COLUMNS})
+    held = _lists({c: paid[c][~found] for c in PAID_COLUMNS})
+    held["kind"] = paid["kind"][~found].tolist()
+    row_taxes, people = _withheld(columns, settings)
+    rows = _json_rows(columns, row_taxes)
+    sheet = _statement(columns, people, held, row_taxes, year, month, settings, mask)
     by_member = {p.member_id: p.amount for p in people}
     total = sum(by_member.values())
     fallbacks = [replace(i, severity=WARNING) for i in setting_issues]  # defaults were used

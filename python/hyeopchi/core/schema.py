@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from pathlib import Path
+from importlib.resources.abc import Traversable
 from typing import Any
 
 # sheet name -> schema file stem
@@ -69,18 +69,20 @@ class SheetSchema:
         return [c.name for c in self.columns.values() if c.required_column]
 
 
-def schemas_dir() -> Path:
-    """schemas/ inside the installed wheel, or at the repository's top in a checkout."""
-    packaged = Path(str(resources.files("hyeopchi"))) / "schemas"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parents[3] / "schemas"
+def schemas_dir() -> Traversable:
+    """schemas/ as package data, through importlib.resources: hyeopchi/schemas in the wheel
+    (pyproject force-include), or the repository's top-level schemas/ in a source checkout.
+    The one place core reads anything: read-only data shipped with the code, never a user file.
+    """
+    package = resources.files("hyeopchi")
+    packaged = package / "schemas"
+    return packaged if packaged.is_dir() else package / ".." / ".." / "schemas"
 
 
 def load_raw(sheet: str) -> dict[str, Any]:
-    path = schemas_dir() / f"{SHEET_FILES[sheet]}.json"
-    with path.open(encoding="utf-8") as f:
-        data: dict[str, Any] = json.load(f)
+    """An input sheet's JSON Schema (schemas/<stem>.json) as a fresh dict."""
+    data: dict[str, Any] = json.loads(
+        (schemas_dir() / f"{SHEET_FILES[sheet]}.json").read_text(encoding="utf-8"))
     return data
 
 
