@@ -5,6 +5,7 @@ Korean reason (exit 2), never read unchecked; a merge list that cannot be read r
 from __future__ import annotations
 
 import zipfile
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -100,5 +101,7 @@ class _Workbook:
 
 def test_unreadable_merge_list_refuses_the_sheet() -> None:
     refusal = r"'활동' 시트를 읽을 수 없습니다 \(merge list unreadable\)"
+    opened: Future[list[str]] = Future()
+    opened.set_result(["활동"])
     with pytest.raises(BookError, match=refusal):
-        reader._book_from_calamine(_Workbook(), ["활동"], {"활동": {}}, "book.xlsx")
+        reader._read_sheet({"workbook": _Workbook()}, opened, "활동")

@@ -16,19 +16,9 @@ import pandas as pd
 
 from .issues import BookError, Issue, make_issue, shown_value
 from .schema import SheetSchema, sheet_schema
-from .values import PARSERS, header_key, is_blank
+from .values import PARSERS, column_letter, header_key, is_blank
 
 HEADER_SEARCH_ROWS = 20  # a title or notes may stand above the header row
-
-
-def column_letter(index: int) -> str:
-    """0-based column index -> Excel letters (0 -> A, 26 -> AA)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 @dataclass

@@ -195,6 +195,16 @@ PARSERS = {
 }
 
 
+def column_letter(index: int) -> str:
+    """0-based column index -> Excel letters (0 -> A, 26 -> AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
 def header_key(text: Any) -> str:
     """How headers are matched: width-folded, no spaces, case-insensitive, '*' dropped."""
     if not isinstance(text, str):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import zipfile
 import zlib
+from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
 
 from defusedxml import ElementTree
@@ -57,8 +58,14 @@ def open_package(path: Path) -> zipfile.ZipFile:
         raise BookError(f"{name}: 파일이 손상되었습니다 (zip 구조를 읽을 수 없음).") from None
 
 
-def check_package(zf: zipfile.ZipFile, path: Path) -> None:
-    """Refuse zip bombs and non-workbooks before any part is inflated."""
+def check_package(zf: zipfile.ZipFile, path: Path,
+                  defer: Callable[[str], object] | None = None) -> list[zipfile.ZipInfo]:
+    """Refuse zip bombs and non-workbooks before any part is inflated, then inflate each part
+    with every check (checked_chunks).
+
+    Parts for which `defer(name)` is true are not inflated here but returned: the caller must
+    read each through checked_chunks() or inflate_checked() (the reader scans the sheets it
+    reads as they inflate, so no part is inflated twice)."""
     infos = zf.infolist()
     name = path.name
     if len(infos) > MAX_PARTS:
@@ -79,8 +86,13 @@ def check_package(zf: zipfile.ZipFile, path: Path) -> None:
     names = {i.filename for i in infos}
     if "xl/workbook.xml" not in names:
         raise BookError(f"{name}: Excel 통합문서가 아닙니다 (xl/workbook.xml 없음).")
+    deferred = []
     for info in infos:
-        _inflate_checked(zf, info, name)
+        if defer is not None and defer(info.filename):
+            deferred.append(info)
+        else:
+            inflate_checked(zf, info, name)
+    return deferred
 
 
 # A DTD is never part of an Excel file; with one, a part could expand entities.
@@ -88,11 +100,17 @@ _DTD_MARKS = tuple(m.encode(enc) for m in ("<!DOCTYPE", "<!ENTITY")
                    for enc in ("utf-8", "utf-16-le", "utf-16-be"))
 
 
-def _inflate_checked(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> None:
+def inflate_checked(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> None:
+    for _ in checked_chunks(zf, info, name):
+        pass
+
+
+def checked_chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> Iterator[bytes]:
     """Inflate one part in bounded chunks, trusting no size the zip declares.
 
     The part is read as if it could be MAX_PART_BYTES + 1 long, so a header that understates
     the size (to slip past the checks above) is caught, as is a bad CRC or a DTD in XML.
+    Raises BookError (when a chunk is asked for) at the first fault.
     """
     if info.is_dir():
         return
@@ -102,19 +120,27 @@ def _inflate_checked(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> N
     probe = copy.copy(info)
     probe.file_size = MAX_PART_BYTES + 1
     size = 0
+    broken = BookError(f"{name}: 파일이 손상되었습니다 ('{info.filename}' 항목을 풀 수 없음).")
     try:
-        with zf.open(probe) as f:
-            while chunk := f.read(CHUNK):
-                if size == 0 and info.filename.endswith((".xml", ".rels", ".vml")) and any(
-                        m in chunk for m in _DTD_MARKS):
-                    raise BookError(f"{name}: '{info.filename}' 항목에 DTD(엔티티 선언)가 있어 "
-                                    "읽지 않습니다. Excel에서 다시 저장한 파일을 사용하세요.")
-                size += len(chunk)
-                if size > info.file_size:
-                    break
+        f = zf.open(probe)
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError):
-        raise BookError(
-            f"{name}: 파일이 손상되었습니다 ('{info.filename}' 항목을 풀 수 없음).") from None
+        raise broken from None
+    with f:
+        while True:
+            try:
+                chunk = f.read(CHUNK)
+            except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError):
+                raise broken from None
+            if not chunk:
+                break
+            if size == 0 and info.filename.endswith((".xml", ".rels", ".vml")) and any(
+                    m in chunk for m in _DTD_MARKS):
+                raise BookError(f"{name}: '{info.filename}' 항목에 DTD(엔티티 선언)가 있어 "
+                                "읽지 않습니다. Excel에서 다시 저장한 파일을 사용하세요.")
+            size += len(chunk)
+            if size > info.file_size:
+                break
+            yield chunk
     if size != info.file_size:
         raise BookError(f"{name}: '{info.filename}' 항목의 실제 크기가 기록된 크기"
                         f"({info.file_size:,}바이트)와 다릅니다. 압축 폭탄으로 보고 읽지 않습니다.")
