@@ -117,16 +117,18 @@ def table_from_grid(
         raise BookError.from_issue(make_issue("missing-column", sheet, row=header_row,
                                               column=missing[0]))
 
-    body = [r for r in range(header_index + 1, len(grid)) if not _blank_row(grid[r])]
+    body = _body_rows(grid, header_index + 1)
     rows = [r0 + r + 1 for r in body]
     letters = {name: column_letter(c0 + j) for name, j in positions.items()}
     data: dict[str, list[Any]] = {}
+    columns = _columns(grid, body)
     for name, col in schema.columns.items():
         at = positions.get(name)
         if at is None:
             data[name] = [None] * len(body)
             continue
-        data[name] = _convert_column(sheet, name, col.kind, grid, body, at, r0, c0, flags, issues)
+        raws = columns[at] if at < len(columns) else [_cell(grid, r, at) for r in body]
+        data[name] = _convert_column(sheet, name, col.kind, raws, body, at, r0, c0, flags, issues)
     for label, j in extras.items():
         if label not in data:
             data[label] = [_cell(grid, r, j) for r in body]
@@ -157,6 +159,19 @@ def _find_header(schema: SheetSchema, grid: Sequence[Sequence[Any]]) -> tuple[in
     return best
 
 
+def _body_rows(grid: Sequence[Sequence[Any]], start: int) -> list[int]:
+    """Indexes of the rows from `start` on that hold a value."""
+    body: list[int] = []
+    append = body.append
+    for r in range(start, len(grid)):
+        row = grid[r]
+        first = row[0] if row else None
+        # fast path: the first cell holds a value (str.strip() strips what isspace() names)
+        if (first and (type(first) is not str or not first.isspace())) or not _blank_row(row):
+            append(r)
+    return body
+
+
 def _blank_row(row: Sequence[Any]) -> bool:
     # is_blank inlined: this runs once per row of every sheet
     return all(v is None or (type(v) is str and not v.strip()) for v in row)
@@ -172,18 +187,36 @@ _INVALID = object()  # marker: the raw value does not parse
 _NUMERIC = (bool, int, float)  # equal across types (True == 1 == 1.0): never share a key
 
 
-def _convert_column(sheet: str, name: str, kind: str, grid: Sequence[Sequence[Any]],
+def _columns(grid: Sequence[Sequence[Any]], body: list[int]) -> list[Sequence[Any]]:
+    """The body rows' values column by column, taken at C speed when the rows are all of one
+    width (calamine's are); [] otherwise (each column is then taken cell by cell)."""
+    if not body:
+        return []
+    if body[-1] - body[0] + 1 == len(body):  # no blank row in between: one slice
+        rows = grid[body[0]:body[-1] + 1]
+    else:
+        rows = [grid[r] for r in body] if len(body) < 2 else list(itemgetter(*body)(grid))
+    widths = set(map(len, rows))
+    if len(widths) != 1:
+        return []
+    return [list(map(itemgetter(j), rows)) for j in range(widths.pop())]
+
+
+def _convert_column(sheet: str, name: str, kind: str, raws: Sequence[Any],
                     body: list[int], j: int, r0: int, c0: int, flags: CellFlags,
                     issues: list[Issue]) -> list[Any]:
     """Parse one column. Each distinct raw value is parsed once (ids, enums and dates repeat)."""
     parse = PARSERS[kind]
-    rows = [grid[r] for r in body] if len(body) < 2 else list(itemgetter(*body)(grid))
-    try:
-        raws = list(map(itemgetter(j), rows))  # C speed; calamine grids are rectangular
-    except IndexError:
-        raws = [row[j] if j < len(row) else None for row in rows]
     types = set(map(type, raws))
-    if sum(t in types for t in _NUMERIC) <= 1:
+    if types == {str} and kind in ("text", "id"):  # parse_text/parse_id of str, at C speed
+        keys = dict.fromkeys(raws)
+        if kind == "text" or "".join(keys).isascii():  # fold() leaves ASCII as it is
+            parsed = dict(zip(keys, map(_strip_or_none, keys), strict=True))
+        else:
+            parsed = {raw: _parse_cell(parse, raw) for raw in keys}
+        out = list(map(parsed.__getitem__, raws))
+        invalid = False
+    elif sum(t in types for t in _NUMERIC) <= 1:
         parsed = {raw: _parse_cell(parse, raw) for raw in dict.fromkeys(raws)}
         out = list(map(parsed.__getitem__, raws))
         invalid = any(v is _INVALID for v in parsed.values())
@@ -210,6 +243,10 @@ def _convert_column(sheet: str, name: str, kind: str, grid: Sequence[Sequence[An
                                                   cell=f"{letter}{row}", value=flag[1])))
     issues.extend(issue for _, issue in sorted(found, key=lambda f: f[0]))
     return out
+
+
+def _strip_or_none(text: str) -> str | None:
+    return text.strip() or None
 
 
 def _parse_cell(parse: Any, raw: Any) -> Any:
