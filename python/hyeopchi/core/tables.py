@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .issues import BookError, Issue, make_issue, shown_value
@@ -118,21 +119,22 @@ def table_from_grid(
                                               column=missing[0]))
 
     body = _body_rows(grid, header_index + 1)
-    rows = [r0 + r + 1 for r in body]
     letters = {name: column_letter(c0 + j) for name, j in positions.items()}
     data: dict[str, list[Any]] = {}
-    columns = _columns(grid, body)
+    picked = _rows(grid, body)
     for name, col in schema.columns.items():
         at = positions.get(name)
         if at is None:
             data[name] = [None] * len(body)
             continue
-        raws = columns[at] if at < len(columns) else [_cell(grid, r, at) for r in body]
+        raws = (list(map(itemgetter(at), picked)) if picked is not None
+                else [_cell(grid, r, at) for r in body])
         data[name] = _convert_column(sheet, name, col.kind, raws, body, at, r0, c0, flags, issues)
     for label, j in extras.items():
         if label not in data:
             data[label] = [_cell(grid, r, j) for r in body]
             letters[label] = column_letter(c0 + j)
+    rows = np.asarray(body, dtype=np.int64) + (r0 + 1)
     df = pd.DataFrame(data, index=pd.Index(rows, name="행"), dtype=object)
     return Table(sheet, df, letters, header_row), issues
 
@@ -160,16 +162,21 @@ def _find_header(schema: SheetSchema, grid: Sequence[Sequence[Any]]) -> tuple[in
 
 
 def _body_rows(grid: Sequence[Sequence[Any]], start: int) -> list[int]:
-    """Indexes of the rows from `start` on that hold a value."""
-    body: list[int] = []
-    append = body.append
-    for r in range(start, len(grid)):
-        row = grid[r]
-        first = row[0] if row else None
-        # fast path: the first cell holds a value (str.strip() strips what isspace() names)
-        if (first and (type(first) is not str or not first.isspace())) or not _blank_row(row):
-            append(r)
-    return body
+    """Indexes of the rows from `start` on that hold a value.
+
+    Most rows' first cell holds a value: the distinct first values are checked once, and only
+    rows whose first cell may be blank are checked cell by cell."""
+    rows = grid[start:]
+    try:
+        firsts = list(map(itemgetter(0), rows))
+    except IndexError:  # a row with no cells at all
+        return [r for r in range(start, len(grid)) if not _blank_row(grid[r])]
+    # falsy (blank, but also 0 and False) or spaces: decided by the whole row
+    maybe_blank = {v for v in set(firsts) if not v or (type(v) is str and v.isspace())}
+    if not maybe_blank:
+        return list(range(start, len(grid)))
+    return [start + i for i, v in enumerate(firsts)
+            if v not in maybe_blank or not _blank_row(rows[i])]
 
 
 def _blank_row(row: Sequence[Any]) -> bool:
@@ -187,19 +194,16 @@ _INVALID = object()  # marker: the raw value does not parse
 _NUMERIC = (bool, int, float)  # equal across types (True == 1 == 1.0): never share a key
 
 
-def _columns(grid: Sequence[Sequence[Any]], body: list[int]) -> list[Sequence[Any]]:
-    """The body rows' values column by column, taken at C speed when the rows are all of one
-    width (calamine's are); [] otherwise (each column is then taken cell by cell)."""
+def _rows(grid: Sequence[Sequence[Any]], body: list[int]) -> Sequence[Sequence[Any]] | None:
+    """The body rows, when they are all of one width (calamine's are), so that a column is
+    taken at C speed; None otherwise (each column is then taken cell by cell)."""
     if not body:
         return []
     if body[-1] - body[0] + 1 == len(body):  # no blank row in between: one slice
         rows = grid[body[0]:body[-1] + 1]
     else:
         rows = [grid[r] for r in body] if len(body) < 2 else list(itemgetter(*body)(grid))
-    widths = set(map(len, rows))
-    if len(widths) != 1:
-        return []
-    return [list(map(itemgetter(j), rows)) for j in range(widths.pop())]
+    return rows if len(set(map(len, rows))) == 1 else None
 
 
 def _convert_column(sheet: str, name: str, kind: str, raws: Sequence[Any],

@@ -78,10 +78,11 @@ def read_book(path: str | Path, sheets: Iterable[str] | None = None) -> Book:
             # calamine opens the workbook only now: every part but the sheets is checked
             opened = worker.submit(_open, held, path, wanted)
             flags: dict[str, CellFlags] = {}
-            for sheet in wanted:
-                if sheet in parts:
-                    flags[sheet] = _scan_sheet(zf, parts[sheet], sheet, path.name)
-                    grids[sheet] = worker.submit(_read_sheet, held, opened, sheet)
+            # the largest sheet first: calamine reads it while the others are scanned
+            for sheet in sorted((s for s in wanted if s in parts),
+                                key=lambda s: -_part_size(zf, parts[s])):
+                flags[sheet] = _scan_sheet(zf, parts[sheet], sheet, path.name)
+                grids[sheet] = worker.submit(_read_sheet, held, opened, sheet)
             scanned = {parts[s] for s in flags}
             for info in deferred:  # the other sheets' parts: checked like any part
                 if info.filename not in scanned:
@@ -105,6 +106,13 @@ def read_book(path: str | Path, sheets: Iterable[str] | None = None) -> Book:
             future.cancel()
         worker.submit(_close, held)
         worker.shutdown(wait=True)
+
+
+def _part_size(zf: zipfile.ZipFile, part: str) -> int:
+    try:
+        return zf.getinfo(part).compress_size
+    except KeyError:
+        return 0  # missing: refused by _scan_sheet
 
 
 # --- calamine, in the worker thread (it owns the workbook) -----------------------------------
