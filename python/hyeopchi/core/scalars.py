@@ -22,7 +22,7 @@ import pandas as pd
 
 from .membership import active_mask, as_datetime
 from .rates import allowance_for  # re-exported: 참석수당 for one attendance (see rates.py)
-from .values import parse_date, text_or_none
+from .values import is_blank, parse_date, text_or_none
 
 __all__ = [
     "RateLike",
@@ -150,7 +150,7 @@ def as_date(day: Any) -> dt.date:
 
 def _day(value: Any) -> dt.date | None:
     """A cell of a range as a date (None when blank), like a sheet's date cell."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value == "":
+    if is_blank(value):
         return None
     if type(value) is dt.date:
         return value
