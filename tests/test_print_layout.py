@@ -336,3 +336,25 @@ def test_validation_overlap_screening_and_summary_print_with_headers(
                       re.compile(r"^\s*2021-03-\d{3}\.xlsx\s+정상"))
     assert len(pages) >= 2
     assert_pages(pages, [book_line], "일괄 처리 요약 · 2021년 3월")
+
+
+def test_overlap_with_more_counts_than_columns_lists_counts_as_rows() -> None:
+    from books import D, small_book
+    from test_overlap import book_of
+
+    from hyeopchi.core.overlap import overlap_job
+
+    sheets = small_book()
+    # hand: P2 joins 20 more 워킹그룹 -> P2 is in 23 bodies, so counts run 23..1 (23 > 14)
+    for i in range(20):
+        sheets["조직"].append([f"X{i:02d}", f"추가조직{i}", "워킹그룹", None, None, None])
+        sheets["활동"].append(["P2", f"X{i:02d}", "위원", D(2020, 1, 1), None])
+    out = overlap_job(book_of(sheets), D(2021, 3, 1))
+    spec = out.sheets[0]
+    _, cols = spec.extent()
+    assert next(iter(out.payload["distribution"])) == "23"
+    assert cols <= 8
+    cells = {(b.row + i, b.col + j): v for b in spec.blocks for i, r in enumerate(b.values)
+             for j, v in enumerate(r)}
+    row = next(r for (r, c), v in cells.items() if c == 0 and v == "23개")
+    assert cells[(row, 1)] == 1  # one person in 23 bodies

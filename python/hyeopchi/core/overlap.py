@@ -22,6 +22,7 @@ from .vocabulary import BODY_TYPES
 
 SHEET = "중복활동현황"
 COL_WIDTH = 11.0
+MAX_COUNT_COLUMNS = 14  # activity counts shown as columns (the seed has 11)
 COUNCIL = "협치회의"
 MIN_COLUMNS = 11  # the seed's table runs 11개 .. 1개
 CLASSES = ("당연직", "위촉직")
@@ -128,17 +129,34 @@ def overlap_sheet(o: Overlap, payload: dict[str, Any], head: str = "") -> SheetS
         Block(4, 0, [["구분", "총 인원", *BODY_TYPES],
                      [label, by_type["합계"], *(by_type[t] for t in BODY_TYPES)]],
               header_rows=1, number_formats={i: INT for i in range(1, 7)}),
-        Block(7, 0, [["○ 중복활동현황"]], style="subtitle"),
-        Block(8, 0, [["구분", "총인원", *counts], [label, payload["people"], *dist.values()]],
-              header_rows=1, number_formats={i: INT for i in range(1, len(dist) + 2)}),
-        Block(11, 0, [[f"○ 협치회의 위원 중복활동 현황 ({label})"]], style="subtitle"),
-        Block(12, 0, [["구분", "총인원", *counts],
-                      *([c, sum(council[c].values()), *council[c].values()] for c in CLASSES)],
-              header_rows=1, number_formats={i: INT for i in range(1, len(dist) + 2)}),
     ]
+    if len(dist) <= MAX_COUNT_COLUMNS:  # the seed's shape: one column per activity count
+        blocks += [
+            Block(7, 0, [["○ 중복활동현황"]], style="subtitle"),
+            Block(8, 0, [["구분", "총인원", *counts], [label, payload["people"], *dist.values()]],
+                  header_rows=1, number_formats={i: INT for i in range(1, len(dist) + 2)}),
+            Block(11, 0, [[f"○ 협치회의 위원 중복활동 현황 ({label})"]], style="subtitle"),
+            Block(12, 0, [["구분", "총인원", *counts],
+                          *([c, sum(council[c].values()), *council[c].values()]
+                            for c in CLASSES)],
+                  header_rows=1, number_formats={i: INT for i in range(1, len(dist) + 2)}),
+        ]
+        top = 16
+        last_col = len(dist) + 1  # the list is as wide as the tables above it
+    else:  # more counts than a page is wide: one row per count instead
+        blocks += [
+            Block(7, 0, [[f"○ 중복활동현황 (활동 수별, 협치회의 위원 포함, {label})"]],
+                  style="subtitle"),
+            Block(8, 0, [["활동 수", "인원", *(f"협치회의 {c}" for c in CLASSES)],
+                         *([n, dist[k], *(council[c][k] for c in CLASSES)]
+                           for k, n in zip(dist, counts, strict=True)),
+                         ["합계", payload["people"],
+                          *(sum(council[c].values()) for c in CLASSES)]],
+                  header_rows=1, total_rows=1, number_formats={1: INT, 2: INT, 3: INT}),
+        ]
+        top = 8 + len(dist) + 4
+        last_col = 7
     people = person_rows(o)
-    top = 16
-    last_col = len(dist) + 1  # the list is as wide as the tables above it
     blocks.append(Block(top, 0, [["○ 위원별 활동 현황"]], style="subtitle"))
     blocks.append(Block(top + 1, 0, [["위원ID", "성명", "구분", "신분", "활동 수"],
                                      *(r[:5] for r in people)],
