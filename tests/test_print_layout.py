@@ -358,3 +358,20 @@ def test_overlap_with_more_counts_than_columns_lists_counts_as_rows() -> None:
              for j, v in enumerate(r)}
     row = next(r for (r, c), v in cells.items() if c == 0 and v == "23개")
     assert cells[(row, 1)] == 1  # one person in 23 bodies
+
+
+def test_past_excels_last_manual_break_pages_flow_without_header_copies() -> None:
+    from hyeopchi.core.pagelayout import MAX_BREAKS
+
+    # hand: two tables (so header copies, not print titles) of 60,000 rows: well over 1,023
+    # pages of about 27 rows
+    spec = SheetSpec("표", [Block(0, 0, [["번호", "값", "이름"], *numbered(60_000, "A")],
+                                  header_rows=1),
+                           Block(60_002, 0, [["코드", "수", "명칭"], *numbered(5, "B")],
+                                 header_rows=1)])
+    out = paginate(spec)
+    assert len(out.page_breaks) == MAX_BREAKS
+    copies = [b for b in out.blocks if b.header_rows and b.values[0][0] == "번호"]
+    assert len(copies) == MAX_BREAKS + 1  # the header on each page that has a break
+    assert all(b.row in {0, *out.page_breaks} for b in copies)
+    assert any("쪽 나눔은 1,024쪽까지" in str(b.values[0][0]) for b in out.blocks)

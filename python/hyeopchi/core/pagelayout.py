@@ -137,6 +137,7 @@ class _Placer:
     capacity: float
     heights: dict[int, float]
     used: float = 0.0
+    breaks: int = 0
     order: list[tuple[str, int]] = field(default_factory=list)  # ("row", r) / ("copy", t) / ("break", 0)
     split: set[int] = field(default_factory=set)  # tables continued on another page
 
@@ -147,9 +148,15 @@ class _Placer:
         return self.used + h <= self.capacity
 
     def new_page(self) -> None:
-        if self.used > 0:
+        if self.used > 0 and self.breaks < MAX_BREAKS:
             self.order.append(("break", 0))
+            self.breaks += 1
             self.used = 0.0
+
+    @property
+    def free(self) -> bool:
+        """Past Excel's last manual break: the printer breaks pages on its own from here."""
+        return self.breaks >= MAX_BREAKS
 
     def put(self, rows: list[int]) -> None:
         for r in rows:
@@ -188,6 +195,9 @@ class _Placer:
             n = max(n, 1 if k else 0)
             self.put(t.body[k:k + n])
             k += n
+            if self.free:
+                self.put(t.body[k:])
+                return
             self.new_page()
             self.split.add(index)
             self.order.append(("copy", index))
@@ -287,8 +297,22 @@ def paginate(spec: SheetSpec, running_head: str = "") -> SheetSpec:
         r = unit[-1] + 1
     if lead:
         placer.unit(lead, lead_break)
+    if placer.free:
+        spec = _with_note(spec, FREE_NOTE.format(pages=MAX_BREAKS + 1))
+        heights[rows] = heights[rows + 1] = ROW
+        placer.put(list(range(rows, rows + 2)))
     titles = _print_titles(tables, placer, rows)
     return _rebuild(spec, tables, placer, heights, titles, page, running_head)
+
+
+FREE_NOTE = ("※ 인쇄: 엑셀이 정할 수 있는 쪽 나눔은 {pages:,}쪽까지라 그 뒤의 쪽은 엑셀이 나누며 "
+             "머리행이 반복되지 않습니다.")
+
+
+def _with_note(spec: SheetSpec, text: str) -> SheetSpec:
+    """spec with a one-line note two rows below its last row."""
+    rows = used_rows(spec)
+    return replace(spec, blocks=[*spec.blocks, Block(rows + 1, 0, [[text]], style="note")])
 
 
 def _filled(spec: SheetSpec) -> set[int]:
@@ -366,7 +390,7 @@ def _rebuild(spec: SheetSpec, tables: list[_Table], placer: _Placer, heights: di
     out = replace(spec, blocks=sorted(blocks, key=lambda b: (b.row, b.col)), merges=merges,
                   charts=charts, row_heights=new_heights, landscape=page.landscape,
                   fit_width=False, print_scale=page.scale, running_head=running_head,
-                  page_breaks=breaks if len(breaks) <= MAX_BREAKS or titles is None else [],
+                  page_breaks=breaks,
                   repeat_rows=None, autofilter=None, freeze=None)
     rows, cols = out.extent()
     out.print_area = (0, 0, max(rows - 1, 0), max(cols - 1, 0))
