@@ -9,11 +9,13 @@ import copy
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
-from pathlib import Path, PurePosixPath
+from pathlib import Path
+from typing import Any
 
 from defusedxml import ElementTree
 
 from ..core.issues import BookError
+from ._opc import ROOT_RELS, RT_OFFICE_DOCUMENT, rels_part, resolve
 
 # Limits on what a workbook may inflate to before we read it (documented in the README).
 MAX_PART_BYTES = 512 * 1024 * 1024  # one part, uncompressed
@@ -146,46 +148,39 @@ def checked_chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> Ite
                         f"({info.file_size:,}바이트)와 다릅니다. 압축 폭탄으로 보고 읽지 않습니다.")
 
 
-WORKBOOK_PART = "xl/workbook.xml"
-WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
-
-
 def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name -> its part (e.g. 'xl/worksheets/sheet1.xml'); '' for a sheet whose
-    relationship is missing.
+    relationship is missing. The workbook part is the one the package's relationships name
+    (as io/writeback.py finds it), and targets resolve with io/_opc.resolve.
 
-    Fails closed: a workbook part or relationship part that cannot be read raises BookError,
-    since without it no sheet's XML could be scanned before calamine reads it."""
+    Fails closed: a relationship or workbook part that cannot be read raises BookError, since
+    without it no sheet's XML could be scanned before calamine reads it."""
     book = Path(zf.filename or "").name
-    parsed = []
-    for part in (WORKBOOK_PART, WORKBOOK_RELS):
-        try:
-            parsed.append(ElementTree.fromstring(zf.read(part)))
-        except KeyError:
-            raise BookError(f"{book}: '{part}' 항목이 없어 시트를 검사할 수 없습니다. "
-                            "Excel에서 다시 저장한 파일을 사용하세요.") from None
-        except (ElementTree.ParseError, ValueError) as exc:  # ValueError: defusedxml, encoding
-            raise BookError(f"{book}: '{part}' 항목이 올바른 XML이 아니어서 시트를 검사할 수 "
-                            f"없습니다 ({str(exc)[:80]}).") from None
-    wb, rels = parsed
+    root_rels = _xml(zf, ROOT_RELS, book)
+    workbook = next((resolve("", r.get("Target", "")) for r in
+                     root_rels.iter(f"{NS_PKG_REL}Relationship")
+                     if r.get("Type") == RT_OFFICE_DOCUMENT and r.get("TargetMode") != "External"),
+                    None)
+    if workbook is None:
+        raise BookError(f"{book}: 패키지 관계({ROOT_RELS})에 통합 문서 항목이 없어 시트를 검사할 "
+                        "수 없습니다. Excel에서 다시 저장한 파일을 사용하세요.")
+    wb, rels = _xml(zf, workbook, book), _xml(zf, rels_part(workbook), book)
     targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{NS_PKG_REL}Relationship")}
     out: dict[str, str] = {}
     for sheet in wb.iter(f"{NS_MAIN}sheet"):
         rid = sheet.get(f"{NS_REL}id")
         target = targets.get(rid) if rid is not None else None
-        out[sheet.get("name", "")] = part_name(WORKBOOK_PART, target) if target else ""
+        out[sheet.get("name", "")] = resolve(workbook, target) if target else ""
     return out
 
 
-def part_name(base: str, target: str) -> str:
-    """Resolve a relationship target against the folder of its source part."""
-    if target.startswith("/"):
-        return target.lstrip("/")
-    parts: list[str] = []
-    for piece in (PurePosixPath(base).parent / target).parts:
-        if piece == "..":
-            if parts:
-                parts.pop()
-        elif piece != ".":
-            parts.append(piece)
-    return "/".join(parts)
+def _xml(zf: zipfile.ZipFile, part: str, book: str) -> Any:
+    """A part parsed (defusedxml), or BookError saying why the sheets cannot be checked."""
+    try:
+        return ElementTree.fromstring(zf.read(part))
+    except KeyError:
+        raise BookError(f"{book}: '{part}' 항목이 없어 시트를 검사할 수 없습니다. "
+                        "Excel에서 다시 저장한 파일을 사용하세요.") from None
+    except (ElementTree.ParseError, ValueError) as exc:  # ValueError: defusedxml, encoding
+        raise BookError(f"{book}: '{part}' 항목이 올바른 XML이 아니어서 시트를 검사할 수 "
+                        f"없습니다 ({str(exc)[:80]}).") from None
