@@ -73,14 +73,18 @@ def fit_widths(spec: SheetSpec, lo: float = 4, hi: float = 40,
     for b in spec.blocks:
         if b.style in ("title", "subtitle", "note", "label"):
             continue
-        for i, r in enumerate(b.values):
-            header = i < b.header_rows
+        for r in b.values[:b.header_rows]:
             for j, v in enumerate(r):
-                if header and isinstance(v, str) and display_width(v) > SHORT_HEADER:
+                if isinstance(v, str) and display_width(v) > SHORT_HEADER:
                     w = max((display_width(p) for p in v.split()), default=0)
                 else:
                     w = display_width(v) + _format_extra(b.number_formats.get(j))
                 widths[b.col + j] = max(widths.get(b.col + j, lo), min(w + PAD, hi))
+        body = b.values[b.header_rows:]
+        for j in range(max(map(len, body), default=0)):  # column by column: C-speed max
+            w = max(map(display_width, [r[j] for r in body if j < len(r)]))
+            w += _format_extra(b.number_formats.get(j))
+            widths[b.col + j] = max(widths.get(b.col + j, lo), min(w + PAD, hi))
     for m in spec.merges:  # a one-column merge (e.g. a 결재란 title) counts too
         if m.first_col == m.last_col and m.style in ("header", "cell", "box", "total"):
             w = display_width(m.value) + PAD

@@ -8,6 +8,7 @@ datetime.date, or None. Text is always written as text, never as a formula.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import unicodedata
 from dataclasses import dataclass, field
@@ -117,6 +118,8 @@ LINE_HEIGHT = 15.0  # points per line of 10-point text
 
 def display_width(value: Any) -> int:
     """Characters a value takes on screen: East Asian wide characters count double."""
+    if type(value) is str:  # the common case first (a sheet has thousands of cells)
+        return len(value) if value.isascii() else _text_width(value)
     if value is None:
         return 0
     if isinstance(value, dt.date):
@@ -125,7 +128,12 @@ def display_width(value: Any) -> int:
         return 6
     if isinstance(value, int):
         return len(f"{value:,}")
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in str(value))
+    return _text_width(str(value))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _text_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 
 def wrapped_height(value: Any, width: float) -> float:
