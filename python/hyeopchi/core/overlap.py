@@ -108,11 +108,15 @@ def person_rows(o: Overlap) -> list[list[Any]]:
     """위원ID, 성명, 구분, 신분, 활동 수, the bodies (by 유형 then name): count desc, then name."""
     order = {t: i for i, t in enumerate(BODY_TYPES)}
     seats = o.seats.assign(순서=o.seats["유형"].map(order)).sort_values(["순서", "조직명"])
-    names = seats.groupby("위원ID")["조직명"].agg(lambda s: ", ".join(str(x) for x in s))
-    first = o.seats.drop_duplicates("위원ID").set_index("위원ID")
-    rows: list[list[Any]] = [
-        [pid, first.at[pid, "성명"], first.at[pid, "구분"], first.at[pid, "신분"],
-         int(n), names.loc[str(pid)]] for pid, n in o.counts.items()]
+    bodies: dict[str, list[str]] = {}  # one pass in seat order, not a lookup per person
+    for pid, body in zip(seats["위원ID"].tolist(), seats["조직명"].tolist(), strict=True):
+        bodies.setdefault(str(pid), []).append(str(body))
+    first = o.seats.drop_duplicates("위원ID")
+    person = {pid: (name, group, status) for pid, name, group, status in zip(
+        first["위원ID"].tolist(), first["성명"].tolist(), first["구분"].tolist(),
+        first["신분"].tolist(), strict=True)}
+    rows: list[list[Any]] = [[pid, *person[pid], int(n), ", ".join(bodies[str(pid)])]
+                             for pid, n in o.counts.items()]
     rows.sort(key=lambda r: (-r[4], str(r[1] or ""), str(r[0])))
     return rows
 
