@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
+from operator import itemgetter
 from typing import Any
 
 from .sheetspec import (
@@ -81,8 +82,10 @@ def fit_widths(spec: SheetSpec, lo: float = 4, hi: float = 40,
                     w = display_width(v) + _format_extra(b.number_formats.get(j))
                 widths[b.col + j] = max(widths.get(b.col + j, lo), min(w + PAD, hi))
         body = b.values[b.header_rows:]
-        for j in range(max(map(len, body), default=0)):  # column by column: C-speed max
-            w = max(map(display_width, [r[j] for r in body if j < len(r)]))
+        lengths = set(map(len, body))
+        for j in range(max(lengths, default=0)):  # column by column: C-speed max
+            w = _widest(list(map(itemgetter(j), body)) if len(lengths) == 1
+                        else [r[j] for r in body if j < len(r)])
             w += _format_extra(b.number_formats.get(j))
             widths[b.col + j] = max(widths.get(b.col + j, lo), min(w + PAD, hi))
     for m in spec.merges:  # a one-column merge (e.g. a 결재란 title) counts too
@@ -91,6 +94,15 @@ def fit_widths(spec: SheetSpec, lo: float = 4, hi: float = 40,
             widths[m.first_col] = max(widths.get(m.first_col, lo), min(w, hi))
     widths.update(keep or {})
     return dict(sorted(widths.items()))
+
+
+def _widest(column: list[Any]) -> int:
+    """The widest display_width in a column, each distinct value measured once. Values that
+    compare equal across types (1 == 1.0 == True) are measured one by one."""
+    types = set(map(type, column))
+    if float in types and (int in types or bool in types):
+        return max(map(display_width, column))
+    return max(map(display_width, dict.fromkeys(column)))
 
 
 def _format_extra(fmt: str | None) -> int:
@@ -211,6 +223,7 @@ class _Placer:
 def row_heights(spec: SheetSpec) -> dict[int, float]:
     """The height of every used row: the spec's own, else by style and wrapped text."""
     heights = dict.fromkeys(range(used_rows(spec)), ROW)
+    wrapped: dict[tuple[type, Any, float], float] = {}  # wrapped columns repeat their values
     for b in spec.blocks:
         base = STYLE_ROW.get(b.style, ROW)
         for i, values in enumerate(b.values):
@@ -219,7 +232,11 @@ def row_heights(spec: SheetSpec) -> dict[int, float]:
             for j in b.wrap:
                 if j < len(values):
                     width = spec.col_widths.get(b.col + j, DEFAULT_WIDTH)
-                    h = max(h, _wrapped(values[j], width))
+                    v = values[j]
+                    key = (type(v), v, width)
+                    if key not in wrapped:
+                        wrapped[key] = _wrapped(v, width)
+                    h = max(h, wrapped[key])
             if i < b.header_rows:
                 for j, v in enumerate(values):
                     width = spec.col_widths.get(b.col + j, DEFAULT_WIDTH)
