@@ -17,7 +17,7 @@ from hyeopchi.core.validate import validate
 from hyeopchi.io.reader import read_book
 
 SUPPORTED_PROPERTY_KEYS = {"type", "format", "enum", "minimum", "maximum", "pattern",
-                           "x-column", "x-kind", "x-references", "x-maximum", "x-hint", "x-private"}
+                           "x-column", "x-kind", "x-references", "x-maximum", "x-hint", "x-contact"}
 
 
 @pytest.mark.parametrize("sheet", list(SHEET_FILES))

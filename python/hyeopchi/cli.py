@@ -77,6 +77,8 @@ def _add_batch(sub: Any) -> None:
     p.add_argument("--force", action="store_true", help="결과가 최신이어도 다시 처리")
     p.add_argument("--in-place", action="store_true",
                    help="결과 시트를 원본에 기록 (원본은 .bak로 보관); 요약은 DIR에 저장")
+    p.add_argument("--mask", action="store_true",
+                   help="결과 시트의 성명 가운데 글자를 가림 (홍*동)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -176,7 +178,7 @@ def _batch(args: argparse.Namespace) -> int:
 
     options = BatchOptions(paths=tuple(args.paths), month=args.month, out=Path(args.out),
                            jobs=args.jobs, json=args.json, force=args.force,
-                           in_place=args.in_place)
+                           in_place=args.in_place, mask=args.mask)
     try:
         return run(options)
     except BookError as exc:

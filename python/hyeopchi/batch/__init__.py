@@ -42,6 +42,7 @@ class BatchOptions:
     json: bool = False
     force: bool = False  # redo books whose outputs are up to date
     in_place: bool = False
+    mask: bool = False  # every job that writes names masks them (홍*동)
 
 
 def run(args: BatchOptions) -> int:
@@ -51,13 +52,13 @@ def run(args: BatchOptions) -> int:
     except OSError as exc:
         raise BookError(f"출력 폴더 '{out_dir}'을(를) 만들 수 없습니다 ({exc.strerror}).") from None
     found = discover(list(args.paths), out_dir)
-    month_key = str(args.month)
+    month_key = str(args.month) + (" mask" if args.mask else "")  # outputs differ by mask
     cache = _load_cache(out_dir)
     results: dict[int, dict[str, Any]] = {}
     todo: list[tuple[int, Found]] = []
     for i, book in enumerate(found.books):
         if book.missing:
-            results[i] = _failed(book.path, f"{book.path}: 파일이나 폴더가 없습니다.")
+            results[i] = _failed(book.path, f"{book.rel}: 파일이나 폴더가 없습니다.")
         elif (hit := _fresh(book, out_dir, cache, month_key, args)) is not None:
             results[i] = hit
         else:
@@ -142,14 +143,15 @@ def _stop(signum: int, frame: Any) -> None:
 
 
 def _task_args(book: Found, out_dir: Path, temp: Path, args: BatchOptions
-               ) -> tuple[str, str | None, str | None, Month, bool]:
+               ) -> tuple[str, str | None, str | None, Month, bool, bool]:
     if args.in_place:
-        return str(book.path), None, None, args.month, True
-    return (str(book.path), str(temp / book.rel), str(out_dir / book.rel), args.month, False)
+        return str(book.path), None, None, args.month, True, args.mask
+    return (str(book.path), str(temp / book.rel), str(out_dir / book.rel), args.month, False,
+            args.mask)
 
 
 def run_task(path: str, temp_dest: str | None, final: str | None, month: Month,
-             in_place: bool) -> dict[str, Any]:
+             in_place: bool, mask: bool = False) -> dict[str, Any]:
     """In a worker: process one book into temp_dest, then rename it to final."""
     if final is not None and os.path.lexists(path) and _same_file(path, final):
         return _failed(Path(path), f"{Path(path).name}: 결과 경로가 입력 파일과 같아 처리하지 "
@@ -157,7 +159,7 @@ def run_task(path: str, temp_dest: str | None, final: str | None, month: Month,
     if temp_dest is not None:
         Path(temp_dest).parent.mkdir(parents=True, exist_ok=True)
     try:
-        result = process_book(path, temp_dest, month, in_place=in_place)
+        result = process_book(path, temp_dest, month, in_place=in_place, mask=mask)
     except SystemExit as stop:  # terminated (Ctrl-C in the parent): never pick up another book
         if in_worker():
             os._exit(stop.code if isinstance(stop.code, int) else 1)

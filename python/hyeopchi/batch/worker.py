@@ -6,6 +6,7 @@ for a bad book: the fault becomes status 'failed' with a Korean message.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -22,28 +23,31 @@ from ..jobs.catalog import VALIDATE, ValidateOptions
 OK, INVALID, FAILED = "ok", "invalid", "failed"
 
 
-def planned_jobs(month: Month) -> list[tuple[AnyJob, Any]]:
-    """Every job batch runs after validation, with its options for `month`; a job whose
-    required options batch cannot fill (none today) is left out by design, not by error."""
+def planned_jobs(month: Month, mask: bool = False) -> list[tuple[AnyJob, Any]]:
+    """Every job batch runs after validation, with its options for `month` (and `mask` for
+    the jobs that write names); a job whose required options batch cannot fill (none today)
+    is left out by design, not by error."""
     planned = []
     for job in JOBS.values():
         if not job.in_batch:
             continue
         options = for_month(job.options, month)
+        if options is not None and mask and any(f.name == "mask" for f in job.fields()):
+            options = dataclasses.replace(options, mask=True)
         if options is not None:
             planned.append((job, options))
     return planned
 
 
 def process_book(path: str, dest: str | None, month: Month,
-                 in_place: bool = False) -> dict[str, Any]:
+                 in_place: bool = False, mask: bool = False) -> dict[str, Any]:
     """Read, validate, compute and write one book. `dest` None with in_place writes the input."""
     started = time.perf_counter()
     result: dict[str, Any] = {"path": path, "status": FAILED, "message": "", "errors": 0,
                               "warnings": 0, "seats": None, "people": None, "allowance": None,
                               "score": None, "jobs": [], "output": None, "timings": {}}
     try:
-        _process(Path(path), dest, month, in_place, result)
+        _process(Path(path), dest, month, in_place, mask, result)
     except BookError as exc:
         result.update(status=FAILED, message=str(exc))
     except MemoryError:
@@ -57,7 +61,7 @@ def process_book(path: str, dest: str | None, month: Month,
     return result
 
 
-def _process(path: Path, dest: str | None, month: Month, in_place: bool,
+def _process(path: Path, dest: str | None, month: Month, in_place: bool, mask: bool,
              result: dict[str, Any]) -> None:
     from ..io.reader import read_book
 
@@ -80,7 +84,7 @@ def _process(path: Path, dest: str | None, month: Month, in_place: bool,
         result.update(status=INVALID, message=f"검증 오류 {len(errors)}건: {errors[0]['message']}")
     else:
         result["status"] = OK
-        for job, options in planned_jobs(month):
+        for job, options in planned_jobs(month, mask):
             outcome = _run_job(job, book, options, notes)
             lap(job.name)
             if outcome is None:

@@ -17,11 +17,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .appointments import mask_name
 from .issues import WARNING, Issue
 from .outcome import Outcome
 from .pagelayout import fit_widths, paginate, running_head
 from .paid import PAID_COLUMNS, paid_columns
+from .privacy import mask_name
 from .rates import RateIndex, allowance_for, rates_from_frame
 from .settings import WITHHOLDING_KEYS, Settings, read_settings
 from .sheetspec import DATE, INT, KRW, Block, Merge, SheetSpec

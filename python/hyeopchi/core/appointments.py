@@ -27,6 +27,7 @@ import pandas as pd
 
 from .attendance import period_meetings, presence
 from .membership import active_mask, memberships_with_dismissal
+from .privacy import mask_name as mask_name  # re-exported: report_sheet, tests
 from .settings import Settings
 from .values import month_bounds, text_or_none
 from .vocabulary import BODY_TYPES
@@ -37,16 +38,6 @@ QUARTER_MONTHS = (3, 6, 9, 12)
 
 def month_end(year: int, month: int) -> dt.date:
     return month_bounds(year, month)[1]
-
-
-def mask_name(name: str) -> str:
-    """홍길동 -> 홍*동, 남궁민수 -> 남**수, 홍길 -> 홍*: first and last syllable kept."""
-    text = name.strip()
-    if len(text) <= 1:
-        return "*" if text else ""
-    if len(text) == 2:
-        return text[0] + "*"
-    return text[0] + "*" * (len(text) - 2) + text[-1]
 
 
 @dataclass

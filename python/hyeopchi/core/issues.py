@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from .privacy import mask_contact
+from .schema import contact_columns
+
 ERROR = "error"
 WARNING = "warning"
 
@@ -102,8 +105,11 @@ def make_issue(
     severity: str = ERROR,
     **extra: Any,
 ) -> Issue:
-    """Build an Issue with its Korean message filled from TEMPLATES[code]."""
+    """Build an Issue with its Korean message filled from TEMPLATES[code]. A value of a
+    contact column (schemas: x-contact) is masked in the message and in the Issue."""
     template = TEMPLATES[code]
+    if value is not None and column is not None and column in contact_columns(sheet):
+        value = mask_contact(value)
     shown = "" if value is None else shown_value(_jsonable(value))
     where = cell if cell is not None else (f"{row}행" if row is not None else "")
     message = template.format(sheet=sheet, cell=where, column=column or "", value=shown, row=row,

@@ -15,6 +15,7 @@ import pandas as pd
 from .membership import active_on
 from .outcome import Outcome
 from .pagelayout import paginate, running_head
+from .privacy import mask_name
 from .settings import read_settings
 from .sheetspec import INT, LINE_HEIGHT, Block, Merge, SheetSpec, wrapped_height
 from .tables import Book
@@ -83,7 +84,8 @@ def overlap_json(o: Overlap) -> dict[str, Any]:
     }
 
 
-def overlap_job(book: Book, day: dt.date) -> Outcome:
+def overlap_job(book: Book, day: dt.date, *, mask: bool = False) -> Outcome:
+    """`mask` hides the middle of every 성명 on the sheet (the JSON has no names)."""
     o = compute_overlap(book, day)
     payload = overlap_json(o)
     summary = (f"{day.isoformat()} 기준 총 활동인원 {payload['by_type']['합계']}명 "
@@ -93,7 +95,7 @@ def overlap_job(book: Book, day: dt.date) -> Outcome:
                     "(검증으로 확인하세요).")
     settings, _ = read_settings(book)
     head = running_head(settings, f"기준일 {day.isoformat()}")
-    return Outcome(payload, [overlap_sheet(o, payload, head)], summary)
+    return Outcome(payload, [overlap_sheet(o, payload, head, mask=mask)], summary)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -121,7 +123,8 @@ def person_rows(o: Overlap) -> list[list[Any]]:
     return rows
 
 
-def overlap_sheet(o: Overlap, payload: dict[str, Any], head: str = "") -> SheetSpec:
+def overlap_sheet(o: Overlap, payload: dict[str, Any], head: str = "", *,
+                  mask: bool = False) -> SheetSpec:
     by_type, dist, council = payload["by_type"], payload["distribution"], payload["council"]
     label = _label(o.day)
     counts = [f"{n}개" for n in dist]
@@ -161,6 +164,8 @@ def overlap_sheet(o: Overlap, payload: dict[str, Any], head: str = "") -> SheetS
         top = 8 + len(dist) + 4
         last_col = 7
     people = person_rows(o)
+    if mask:
+        people = [[r[0], mask_name(str(r[1] or "")), *r[2:]] for r in people]
     blocks.append(Block(top, 0, [["○ 위원별 활동 현황"]], style="subtitle"))
     blocks.append(Block(top + 1, 0, [["위원ID", "성명", "구분", "신분", "활동 수"],
                                      *(r[:5] for r in people)],

@@ -43,7 +43,7 @@ class Column:
     pattern: str | None = None
     hint: str = ""
     references: tuple[str, str] | None = None  # (sheet, column)
-    private: bool = False  # never copied into a report
+    contact: bool = False  # contact data (x-contact): never shown in any output
 
 
 @dataclass(frozen=True)
@@ -96,6 +96,14 @@ def sheet_schema(sheet: str) -> SheetSchema:
     return SheetSchema(sheet, columns, conditionals, raw)
 
 
+@cache
+def contact_columns(sheet: str) -> frozenset[str]:
+    """The columns of `sheet` its schema marks as contact data (none for an unknown sheet)."""
+    if sheet not in SHEET_FILES:
+        return frozenset()
+    return frozenset(c.name for c in sheet_schema(sheet).columns.values() if c.contact)
+
+
 def _column(name: str, prop: dict[str, Any], required_value: bool) -> Column:
     fmt = prop.get("format")
     if fmt in ("date", "time"):
@@ -118,7 +126,7 @@ def _column(name: str, prop: dict[str, Any], required_value: bool) -> Column:
         pattern=prop.get("pattern"),
         hint=prop.get("x-hint", ""),
         references=tuple(refs.split(".", 1)) if refs else None,
-        private=bool(prop.get("x-private", False)),
+        contact=bool(prop.get("x-contact", False)),
     )
 
 

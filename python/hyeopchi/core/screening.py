@@ -7,13 +7,14 @@ Fractions; the rank is "competition" ranking (1, 2, 2, 4) on the exact total. A 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any
 
 from .issues import Issue
 from .outcome import Outcome
 from .pagelayout import fit_widths, paginate, running_head
+from .privacy import mask_name
 from .scalars import round_half_up
 from .settings import read_settings
 from .sheetspec import INT, SCORE, Block, SheetSpec
@@ -79,7 +80,8 @@ def _exact(value: Any) -> Fraction:
     return Fraction(value)
 
 
-def screen_job(book: Book) -> Outcome:
+def screen_job(book: Book, *, mask: bool = False) -> Outcome:
+    """`mask` hides the middle of every applicant's 성명, on the sheet and in the JSON."""
     book.require("심사")
     errors = screening_errors(book)
     if errors:
@@ -91,6 +93,8 @@ def screen_job(book: Book) -> Outcome:
     rows = [(a, n, dict(zip(CRITERIA, s, strict=True))) for a, n, *s in
             df[["신청자ID", "성명", *CRITERIA]].itertuples(index=False)]
     applicants = rank_applicants(rows)
+    if mask:
+        applicants = [replace(a, name=mask_name(a.name)) for a in applicants]
     tied = sum(1 for a in applicants if a.tied)
     summary = f"심사 결과: 신청자 {len(applicants)}명" + (f", 동점 {tied}명" if tied else "")
     return Outcome({"applicants": [a.to_json() for a in applicants], "errors": []},

@@ -16,6 +16,7 @@ INPUTS: tuple[tuple[str, Any, str], ...] = (
     (ctl.PERIOD_START, dt.date(2021, 1, 1), "출석률·평가점수 기간의 첫날"),
     (ctl.PERIOD_END, dt.date(2021, 12, 31), "출석률·평가점수 기간의 마지막 날"),
     (ctl.BODY_TYPE, "전체", "출석률을 볼 조직 유형 (전체 = 평가대상유형 모두)"),
+    (ctl.MASK, "N", "Y면 결과 시트의 성명 가운데 글자를 가림 (홍*동): 밖으로 보낼 사본용"),
 )
 STATUS_ROW = 3 + len(INPUTS) + 1  # 1-based row of the 상태 label
 

@@ -21,8 +21,9 @@ if TYPE_CHECKING:
     from ..core.tables import Book
 
 # 실행-sheet labels (excel/control.py finds them by their text)
-DAY, MONTH, PERIOD_START, PERIOD_END, BODY_TYPE = (
-    "기준일", "기준월", "평가기간 시작", "평가기간 종료", "유형")
+DAY, MONTH, PERIOD_START, PERIOD_END, BODY_TYPE, MASK = (
+    "기준일", "기준월", "평가기간 시작", "평가기간 종료", "유형", "성명 가림")
+MASK_HELP = "결과 시트의 성명 가운데 글자를 가림 (홍*동)"
 
 
 @dataclass(frozen=True)
@@ -38,8 +39,18 @@ class ValidateOptions:
 
 
 @dataclass(frozen=True)
+class MaskOptions:
+    mask: bool = option(MASK_HELP, label=MASK, default=False)
+
+
+@dataclass(frozen=True)
 class DayOptions:
     date: dt.date = option("기준일 (YYYY-MM-DD)", label=DAY, batch="last", metavar="D")
+
+
+@dataclass(frozen=True)
+class OverlapOptions(DayOptions):
+    mask: bool = option(MASK_HELP, label=MASK, default=False)
 
 
 @dataclass(frozen=True)
@@ -59,9 +70,14 @@ class MonthOptions:
 
 
 @dataclass(frozen=True)
+class AllowanceOptions(MonthOptions):
+    mask: bool = option(MASK_HELP, label=MASK, default=False)
+
+
+@dataclass(frozen=True)
 class ReportOptions:
     month: Month = option("보고 월 (YYYY-MM)", label=MONTH, batch="month", metavar="YYYY-MM")
-    mask: bool = option("성명 가운데 글자를 가림 (홍*동)", default=False)
+    mask: bool = option(MASK_HELP, label=MASK, default=False)
 
 
 def _validate(book: Book, o: ValidateOptions) -> Outcome:
@@ -70,10 +86,10 @@ def _validate(book: Book, o: ValidateOptions) -> Outcome:
     return validate_job(book, o.today)
 
 
-def _overlap(book: Book, o: DayOptions) -> Outcome:
+def _overlap(book: Book, o: OverlapOptions) -> Outcome:
     from ..core.overlap import overlap_job
 
-    return overlap_job(book, o.date)
+    return overlap_job(book, o.date, mask=o.mask)
 
 
 def _attendance(book: Book, o: PeriodOptions) -> Outcome:
@@ -82,10 +98,10 @@ def _attendance(book: Book, o: PeriodOptions) -> Outcome:
     return attendance_job(book, o.start, o.end, o.body_type)
 
 
-def _allowance(book: Book, o: MonthOptions) -> Outcome:
+def _allowance(book: Book, o: AllowanceOptions) -> Outcome:
     from ..core.allowance import allowance_job
 
-    return allowance_job(book, *o.month)
+    return allowance_job(book, *o.month, mask=o.mask)
 
 
 def _report(book: Book, o: ReportOptions) -> Outcome:
@@ -94,10 +110,10 @@ def _report(book: Book, o: ReportOptions) -> Outcome:
     return report_job(book, *o.month, mask=o.mask)
 
 
-def _screen(book: Book, _: NoOptions) -> Outcome:
+def _screen(book: Book, o: MaskOptions) -> Outcome:
     from ..core.screening import screen_job
 
-    return screen_job(book)
+    return screen_job(book, mask=o.mask)
 
 
 VALIDATE_SHEETS = ("위원", "조직", "활동", "회의", "출석", "수당기준", "설정", "평가입력", "심사")
@@ -105,17 +121,17 @@ VALIDATE_SHEETS = ("위원", "조직", "활동", "회의", "출석", "수당기�
 VALIDATE = Job("validate", "시트 검증 (오류를 셀 단위로)", "검증", VALIDATE_SHEETS, ValidateOptions,
                _validate, in_batch=False)  # batch validates every book first, on its own
 OVERLAP = Job("overlap", "중복활동현황 (기준일의 영역별·중복 활동)", "중복활동 현황",
-              ("위원", "조직", "활동"), DayOptions, _overlap)
+              ("위원", "조직", "활동"), OverlapOptions, _overlap)
 ATTENDANCE = Job("attendance", "회의 참석율과 평가지표 4-1 점수", "출석률·평가점수",
                  ("위원", "조직", "활동", "회의", "출석", "설정", "평가입력"), PeriodOptions,
                  _attendance)
 ALLOWANCE = Job("allowance", "월별 회의 참석수당 지급 명세", "수당 계산",
-                ("위원", "조직", "활동", "회의", "출석", "수당기준", "설정"), MonthOptions,
+                ("위원", "조직", "활동", "회의", "출석", "수당기준", "설정"), AllowanceOptions,
                 _allowance)
 REPORT = Job("report", "위·해촉 현황 월별보고 시트 작성", "월간 위·해촉 보고",
              ("위원", "조직", "활동", "회의", "출석", "설정"), ReportOptions, _report,
              needs_output=True)
-SCREEN = Job("screen", "위원 신청자 심사 점수 집계와 순위", "심사 집계", ("심사",), NoOptions,
+SCREEN = Job("screen", "위원 신청자 심사 점수 집계와 순위", "심사 집계", ("심사",), MaskOptions,
              _screen)
 
 JOBS: dict[str, AnyJob] = {job.name: job for job in (
