@@ -7,7 +7,6 @@ below, one per rule. Nothing here raises on bad data.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -370,8 +369,7 @@ def result_sheet(report: Report, source: str = "", head: str = "") -> SheetSpec:
     title = f"검증결과: 오류 {len(report.errors)}건, 경고 {len(report.warnings)}건"
     blocks = [Block(0, 0, [[title]], style="title")]
     if source:  # the input by its file name, never a folder path
-        name = re.split(r"[\\/]", source)[-1]
-        blocks.append(Block(1, 0, [[f"대상: {name}"]], style="note"))
+        blocks.append(Block(1, 0, [[f"대상: {file_name(source)}"]], style="note"))
     if rows:
         blocks.append(Block(3, 0, [_HEADERS, *rows], header_rows=1, wrap=frozenset({6, 7})))
     else:
