@@ -208,19 +208,24 @@ def test_allowance_prints_each_table_under_its_own_header(sample_book, tmp_path:
     spec = allowance_job(sample_book, 2021, 3).sheets[0]
     pages = pdf_pages([spec], tmp_path, "print-allowance-2021-03")
     # hand: a payment line has a date and ends in an amount in 원; a per-member line is
-    # 성명, 위원ID, 건수, 합계 and nothing else
+    # 번호, 성명, 위원ID, 건수, then 지급액, 소득세, 지방소득세, 실지급액 in 원
     tables = [
         Table("지급 명세", ("번호", "성명", "위원ID", "회의ID", "일자", "방식", "지급액"),
               re.compile(r"\d{4}-\d{2}-\d{2}.*원\s*$")),
-        Table("위원별 합계", ("성명", "위원ID", "건수", "합계"),
-              re.compile(r"^\s*\S+\s+P\d{3}\s+\d+\s+[\d,]+원\s*$")),
+        Table("위원별 합계", ("성명", "위원ID", "건수", "지급액", "실지급액"),
+              re.compile(r"^\s*\d+\s+\S+\s+P\d{3}\s+\d+(\s+[\d,]+원){4}\s*$")),
     ]
     assert_pages(pages, tables, "서대문구 민관협치과 · 지급월 2021년 3월")
-    # the per-member table never prints under the detail table's header
+    # the per-member table printed, never under the detail table's header
+    printed = 0
     for text in pages:
-        if tables[1].body.search(text):
-            above = text[:tables[1].body.search(text).start()]  # type: ignore[union-attr]
+        lines = text.splitlines()
+        found = [i for i, line in enumerate(lines) if tables[1].body.search(line)]
+        if found:
+            printed += len(found)
+            above = "\n".join(lines[:found[0]])
             assert above.rfind("건수") > above.rfind("회의ID"), text[:400]
+    assert printed > 0
 
 
 # --- the 40-district book: every command's sheets stay inside Excel's limits -----------------

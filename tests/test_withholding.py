@@ -9,6 +9,7 @@ truncated to 10원. Every figure below is worked out by hand in its comment.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -233,3 +234,55 @@ def test_rate_setting_text(text: str, rate: Fraction | None) -> None:
 ])
 def test_floor_setting_text(text: str, won: int | None) -> None:
     assert parse_won(text) == won
+
+
+# --- printed: every table under its own header, the rule in the note --------------------
+
+def month_of_meetings() -> dict[str, list[list[Any]]]:
+    """12 members in 운영위원회, 워킹그룹 (P1 its 리더), 분과위원회 and a TFT; each of the three
+    meets six times in March 2021 (216 payments, several pages) and the TFT once (no rate:
+    3 attendances under 확인 필요)."""
+    people = [f"P{i}" for i in range(1, 13)]
+    names = ["이나래", "최라온", "김하늘", "박서준", "정다은", "한지민", "오세훈", "윤보라",
+             "장민호", "서지우", "남궁민수", "황보영"]
+    members = [MEMBERS[0]] + [[p, n, "위촉직", "민간", D(2020, 1, 1), f"010-0000-{i:04d}"]
+                              for i, (p, n) in enumerate(zip(people, names, strict=True))]
+    seats = [SEATS[0]] + [[p, b, "리더" if p == "P1" and b == "W01" else "위원", D(2020, 1, 1)]
+                          for p in people for b in ("S01", "W01", "B01", "T01")]
+    meetings, attendance = [MEETINGS[0]], [ATTENDANCE[0]]
+    for k in range(6):
+        for j, body in enumerate(("S01", "W01", "B01")):
+            meeting = f"{body[0]}-{k + 1}"
+            meetings.append([meeting, body, D(2021, 3, 2 + 4 * k + j), "오프라인", T(19), T(21)])
+            attendance += [[meeting, p, "출석"] for p in people]
+    meetings.append(["T-1", "T01", D(2021, 3, 30), "온라인", T(19), T(20)])
+    attendance += [["T-1", p, "출석"] for p in people[:3]]
+    return {"위원": members, "조직": [*BODIES, ["T01", "조례개정TF", "TFT"]], "활동": seats,
+            "회의": meetings, "출석": attendance, "수당기준": RATES,
+            "설정": [["항목", "값"], ["원천징수", "Y"]]}
+
+
+@pytest.mark.libreoffice
+def test_withholding_sheet_prints_each_table_under_its_header(tmp_path: Path) -> None:
+    from test_print_layout import Table, assert_pages, pdf_pages
+
+    book = read_book(write_book(tmp_path / "b.xlsx", month_of_meetings()))
+    [spec] = allowance_job(book, 2021, 3).sheets
+    pages = pdf_pages([spec], tmp_path, "print-allowance-withholding-2021-03")
+    assert len(pages) >= 3
+    tables = [
+        Table("지급 명세", ("번호", "성명", "회의ID", "일자", "지급액", "기타소득금액", "소득세",
+                          "지방소득세", "실지급액"), re.compile(r"\d{4}-\d{2}-\d{2}.*원\s*$")),
+        Table("위원별 지급 합계", ("성명", "위원ID", "건수", "지급액", "소득세", "실지급액"),
+              re.compile(r"^\s*\d+\s+\S+\s+P\d+\s+\d+(\s+[\d,]+원){4}\s*$")),
+        Table("확인 필요", ("성명", "회의ID", "일자", "역할", "사유"),
+              re.compile(r"\d{4}-\d{2}-\d{2}.*수당기준\s*없음\s*$")),
+    ]
+    assert_pages(pages, tables, "서대문구 민관협치과 · 지급월 2021년 3월")
+    text = re.sub(r"\s+", " ", "\n".join(pages))
+    # hand: P2..P12 each 6 x 140,000 + 6 x 135,500 + 6 x 60,000 = 2,013,000, taxed 6 x 11,200
+    # + 6 x 10,840 = 132,240 and 6 x 1,120 + 6 x 1,080 = 13,200; P1 (리더: 120,000 untaxed)
+    # 1,920,000, 67,200, 6,720. All: 24,063,000, 1,521,840, 151,920, net 22,389,240.
+    assert "12명 216 24,063,000원 1,521,840원 151,920원 22,389,240원" in text
+    assert "P2 18 2,013,000원 132,240원 13,200원 1,867,560원" in text
+    assert "과세최저한" in pages[-1] and "확인 필요 (3건" in text

@@ -27,7 +27,7 @@ from .settings import WITHHOLDING_KEYS, Settings, read_settings
 from .sheetspec import DATE, INT, KRW, Block, Merge, SheetSpec
 from .tables import Book
 from .validate import Report, date_order, overlapping_rates, result_sheet, sheet_errors
-from .withholding import Tax, rule_text, taxes_on
+from .withholding import Tax, rule_lines, rule_text, taxes_on
 
 
 @dataclass(frozen=True)
@@ -372,7 +372,7 @@ def _statement(c: dict[str, list[Any]], people: list[PersonTotal], held: dict[st
 
     notes = ["지급액 = 기본료 + 초과수당 (회의시간이 수당기준의 초과기준분 이상일 때). "
              "대리출석은 지급하지 않습니다.",
-             rule_text(settings)]
+             *rule_lines(settings)]
     if held_count:
         notes.append("확인 필요: 맞는 수당기준 행이 없는 출석입니다. 수당기준 시트에 행을 넣고 "
                      "다시 계산하세요.")

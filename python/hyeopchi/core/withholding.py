@@ -68,14 +68,19 @@ def percent(rate: Fraction) -> str:
 
 
 def rule_text(settings: Settings) -> str:
-    """The rule applied, in Korean, for the sheet's note."""
+    """The rule applied, in Korean, on one line (JSON)."""
+    return " ".join(rule_lines(settings))
+
+
+def rule_lines(settings: Settings) -> list[str]:
+    """The rule applied, in Korean, as the sheet's note lines."""
     if not settings.withhold:
-        return "원천징수: 하지 않음 (설정 원천징수 = N). 실지급액 = 지급액."
+        return ["원천징수: 하지 않음 (설정 원천징수 = N). 실지급액 = 지급액."]
     unit = ("회의마다 1건으로 봄" if settings.tax_unit == "회의"
             else "위원별로 한 달 지급액을 합쳐 1건으로 봄")
-    return (f"원천징수: 기타소득(인적용역). 기타소득금액 = 지급액 - 필요경비"
+    return [f"원천징수: 기타소득(인적용역). 기타소득금액 = 지급액 - 필요경비"
             f"({percent(settings.expense_rate)}), 소득세 = 기타소득금액 x "
             f"{percent(settings.income_tax_rate)}, 지방소득세 = 소득세 x "
-            f"{percent(settings.local_tax_rate)}, 10원 미만 절사. 과세단위 {settings.tax_unit}"
-            f"({unit}): 건별 기타소득금액이 {settings.tax_floor:,}원 이하이면 과세하지 않음"
-            f"(과세최저한).")
+            f"{percent(settings.local_tax_rate)}, 10원 미만 절사.",
+            f"과세단위 {settings.tax_unit}({unit}): 건별 기타소득금액이 "
+            f"{settings.tax_floor:,}원 이하이면 과세하지 않음(과세최저한)."]
