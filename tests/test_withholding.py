@@ -286,3 +286,23 @@ def test_withholding_sheet_prints_each_table_under_its_header(tmp_path: Path) ->
     assert "12명 216 24,063,000원 1,521,840원 151,920원 22,389,240원" in text
     assert "P2 18 2,013,000원 132,240원 13,200원 1,867,560원" in text
     assert "과세최저한" in pages[-1] and "확인 필요 (3건" in text
+
+
+@pytest.mark.parametrize("settings", [
+    pytest.param([["원천징수", "Y"]], id="per-meeting"),
+    pytest.param([["원천징수", "Y"], ["과세단위", "월"]], id="per-month"),
+    pytest.param([], id="no-withholding"),
+])
+def test_json_with_withholding_and_unmatched_fits_the_published_schema(
+        tmp_path: Path, settings: list[list[Any]]) -> None:
+    import json
+
+    import jsonschema
+
+    sheets = month_of_meetings()  # has 3 attendances under 확인 필요
+    sheets["설정"] = [["항목", "값"], *settings]
+    payload = allowance_job(read_book(write_book(tmp_path / "b.xlsx", sheets)), 2021, 3).payload
+    published = Path(__file__).parent.parent / "schemas" / "output" / "allowance.json"
+    schema = json.loads(published.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator(schema).validate(json.loads(json.dumps(payload)))
+    assert len(payload["unmatched"]) == 3 and payload["payments"] == 216
