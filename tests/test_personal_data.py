@@ -214,7 +214,8 @@ def test_contact_mask(value: Any, shown: str) -> None:
 
 
 def test_message_about_a_contact_cell_says_what_is_wrong_masked(tmp_path: Path) -> None:
-    report = validate(read_book(write_book(tmp_path / "b.xlsx", contact_sheets(BAD))))
+    report = validate(read_book(write_book(tmp_path / "b.xlsx", contact_sheets(BAD))),
+                      D(2026, 12, 2))
     contact = [e for e in report.errors if e.column == "연락처"]
     assert [(e.code, e.cell) for e in contact] == [("pattern-mismatch", f"I{r}")
                                                   for r in range(2, 6)]
