@@ -269,6 +269,10 @@ def test_forty_district_year_fits_excel_and_lists_meetings_as_rows() -> None:
     assert cols == 15
     listed = len(outcomes["attendance"].payload["meetings"])
     assert listed <= meetings and rows > listed
+    # the 40 copies of a body share its name: the list tells them apart by 조직ID
+    firsts = {b.values[i][0] for b in sheet.blocks if b.header_rows == 2
+              for i in range(2, len(b.values))}
+    assert any(str(v).startswith("서대문 협치회의 (") for v in firsts)
 
 
 @pytest.mark.libreoffice

@@ -394,6 +394,11 @@ def _meeting_rows(a: Attendance) -> tuple[list[list[Any]], dict[int, str]]:
     idx = keys.sort_values(["t", "name", "id", "pos"], kind="stable")["pos"].to_numpy()
     names, rounds, days, ids = (t[c].to_numpy(object)[idx] for c in ("조직명", "회차", "일자",
                                                                         "조직ID"))
+    shared = t.drop_duplicates("조직ID").groupby("조직명")["조직ID"].size()
+    shared_names = set(shared[shared > 1].index)
+    if shared_names:  # two bodies with one name: tell them apart by 조직ID
+        names = np.array([f"{nm} ({i})" if nm in shared_names else nm
+                          for nm, i in zip(names, ids, strict=True)], dtype=object)
     n = {g: a.counts[g][0][idx] for g in ROW_GROUPS}
     k = {g: a.counts[g][1][idx] for g in ROW_GROUPS}
     rates = {g: _shown_many(n[g], k[g]) for g in ROW_GROUPS}

@@ -49,7 +49,7 @@ DEFAULT_WIDTH = 8.43
 ROW = 16.5  # a line of 10-point text with air above and below
 LINE = 13.5  # each further line of wrapped text
 STYLE_ROW = {"title": 27.0, "subtitle": 21.0}
-SHORT_HEADER = 12  # header text up to this width stays on one line; longer wraps at spaces
+SHORT_HEADER = 16  # header text up to this width stays on one line; longer wraps at spaces
 GAP_AT_TOP = 1.0  # a blank row that lands at the top of a page shrinks to this
 PAD = 3  # characters added to a column's widest cell (indent on both sides, border)
 

@@ -3,6 +3,11 @@
 The core decides what a sheet holds and how it is laid out; the shells only draw it.
 Rows and columns are 0-based. Values are str, int, float, Fraction-free numbers,
 datetime.date, or None. Text is always written as text, never as a formula.
+
+A result sheet is printed as a document: its builder places blocks top to bottom (a table is a
+Block with header_rows; `new_page`, `keep_with_next`, `wrap` and `row_styles` say how it
+prints) and returns `pagelayout.paginate(spec, running_head)`, which fixes the page setup,
+breaks and header copies; the renderer only draws them.
 """
 
 from __future__ import annotations
