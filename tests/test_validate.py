@@ -51,8 +51,6 @@ PLANTED = [
     pytest.param("위원", 1, 2, "당연", ("enum-value", "위원", "C2"), id="bad-enum"),
     pytest.param("활동", 3, 3, "2021-13-45", ("invalid-date", "활동", "D4"), id="bad-date-text"),
     pytest.param("위원", 1, 8, "010-12-34", ("pattern-mismatch", "위원", "I2"), id="bad-phone"),
-    pytest.param("활동", 4, 3, D(2019, 1, 1), ("membership-outside-appointment", "활동", "D5"),
-                 id="membership-before-appointment"),
     pytest.param("회의", 1, 6, dt.time(14), ("time-order", "회의", "G2"), id="end-time-before-start"),
     pytest.param("조직", 1, 4, 0, ("out-of-range", "조직", "E2"), id="capacity-below-one"),
     pytest.param("위원", 1, 1, None, ("required-value", "위원", "B2"), id="missing-name"),
@@ -67,14 +65,41 @@ def test_planted_fault_is_reported_at_its_cell(tmp_path: Path, sheet: str, row: 
     assert report["ok"] is False
 
 
-def test_dismissal_needs_reason_and_membership_after_dismissal(tmp_path: Path) -> None:
+def test_dismissal_needs_reason(tmp_path: Path) -> None:
     book = small_book()
     book["위원"][2][6] = D(2020, 6, 30)  # P2 dismissed, no 해촉사유, 활동 still open
-    book["활동"][4][4] = D(2021, 1, 1)  # P2's B01 ends after the 해촉일
     report = run_validate(tmp_path, book)
-    found = codes_at(report)
-    assert ("required-when", "위원", "H3") in found
-    assert ("membership-outside-appointment", "활동", "E5") in found
+    assert codes_at(report) == {("required-when", "위원", "H3")}
+    # an open 활동 is simply cut short by the 해촉일: no warning about it
+    assert {i["code"] for i in report["warnings"]} == {"unexpected-attendance"}
+
+
+def test_reappointed_roster_validates_clean(tmp_path: Path) -> None:
+    # P2 re-appointed for 제3기: 위촉일 is the new term's first day; the 제2기 활동 rows stay
+    # as history (they start before the 위촉일) and the 제3기 rows start on it.
+    book = small_book()
+    book["위원"][2][5] = D(2021, 10, 11)
+    book["활동"][2][4] = D(2021, 10, 10)  # P2's 제2기 council seat ends on the term's last day
+    book["활동"].append(["P2", "C01", "위원", D(2021, 10, 11), None])
+    assert run_validate(tmp_path, book) == {"ok": True, "errors": [], "warnings": []}
+
+
+def test_membership_ending_on_the_dismissal_day_is_clean(tmp_path: Path) -> None:
+    book = small_book()
+    book["위원"][4][6:8] = [D(2021, 4, 1), "사퇴"]  # P4 dismissed 2021-04-01
+    book["활동"][6][4] = D(2021, 4, 1)  # P4's W01 ends on the 해촉일 (decided by the 해촉일)
+    assert run_validate(tmp_path, book) == {"ok": True, "errors": [], "warnings": []}
+
+
+def test_membership_starting_after_dismissal_is_a_reappointment_warning(tmp_path: Path) -> None:
+    book = small_book()
+    book["위원"][4][6:8] = [D(2021, 4, 1), "사퇴"]
+    book["활동"].append(["P4", "B01", "위원", D(2021, 4, 1), None])  # row 8: never counts
+    report = run_validate(tmp_path, book)
+    assert report["ok"] is True
+    (warning,) = report["warnings"]
+    assert (warning["code"], warning["cell"]) == ("membership-outside-appointment", "D8")
+    assert "재위촉" in warning["message"] and "2021-04-01" in warning["message"]
 
 
 def test_duplicate_attendance_row(tmp_path: Path) -> None:

@@ -39,7 +39,9 @@ TEMPLATES: dict[str, str] = {
     "time-order": "{sheet}!{cell}: '{column}'({value})이(가) '{other}'({other_value})보다 늦지 않습니다.",
     "duplicate-attendance": "{sheet}!{cell}: 회의 '{meeting}'에 위원 '{value}'의 출석 행이 중복됩니다 (처음: {first}).",
     "membership-outside-appointment": (
-        "{sheet}!{cell}: 활동 기간이 위원 '{member}'의 위촉 기간({start}~{end})을 벗어납니다."
+        "{sheet}!{cell}: 활동 시작일({value})이 위원 '{member}'의 해촉일({end}) 이후라서 이 활동은 "
+        "어느 날에도 반영되지 않습니다. 재위촉이라면 위원 시트의 위촉일을 새 위촉일로 고치고 "
+        "해촉일·해촉사유를 비우세요."
     ),
     "overlapping-rates": (
         "{sheet}!{cell}: 수당기준 기간이 {first}행과 겹칩니다 ({kind} {role} {mode})."

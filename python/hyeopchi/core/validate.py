@@ -266,33 +266,29 @@ def _show(value: Any) -> str:
 
 
 def membership_outside_appointment(book: Book) -> list[Issue]:
-    """A 활동 that starts before the 위촉일, or starts/ends on or after the 해촉일."""
+    """A 활동 row that starts on or after its person's 해촉일: it counts on no day at all.
+
+    A warning, not an error: re-appointment is normal data. A 활동 row before the 위촉일 is
+    history of an earlier term, and one ending on or after the 해촉일 is cut short by it (the
+    member-on-day rule decides both). Only a row that can never count is worth a look: often
+    a re-appointed member whose old 해촉일 was left on 위원.
+    """
     if not (book.has("활동") and book.has("위원")):
         return []
     table = book.table("활동")
-    people = book.df("위원")[["위원ID", "위촉일", "해촉일"]].dropna(subset=["위원ID"])
-    people = people.drop_duplicates("위원ID").set_index("위원ID")
-    df = table.df
-    appointed_on, dismissed_on = df["위원ID"].map(people["위촉일"]), df["위원ID"].map(people["해촉일"])
-    appointed, dismissed = as_datetime(appointed_on), as_datetime(dismissed_on)
-    start, end = as_datetime(df["시작일"]), as_datetime(df["종료일"])
-    early = (start < appointed).fillna(False)
-    starts_late = (start >= dismissed).fillna(False)
-    late = starts_late | (end >= dismissed).fillna(False)
-    picked = (early | late).to_numpy(dtype=bool)
+    people = book.df("위원")[["위원ID", "해촉일"]].dropna().drop_duplicates("위원ID")
+    dismissed_on = table.df["위원ID"].map(people.set_index("위원ID")["해촉일"])
+    start = as_datetime(table.df["시작일"])
+    picked = (start >= as_datetime(dismissed_on)).fillna(False).to_numpy(dtype=bool)
     if not picked.any():
         return []
-    on_start = (early | starts_late).to_numpy(dtype=bool)[picked].tolist()
-    columns = {c: df[c].to_numpy()[picked].tolist() for c in ("위원ID", "시작일", "종료일")}
-    shown = {c: _shown_all(s.to_numpy()[picked].tolist())
-             for c, s in (("위촉일", appointed_on), ("해촉일", dismissed_on))}
-    out = []
-    for i, row in enumerate(df.index[picked].tolist()):
-        column = "시작일" if on_start[i] else "종료일"
-        out.append(table.issue(
-            "membership-outside-appointment", row, column, columns[column][i],
-            member=columns["위원ID"][i], start=shown["위촉일"][i], end=shown["해촉일"][i]))
-    return out
+    rows = table.df.index[picked].tolist()
+    members = table.df["위원ID"].to_numpy()[picked].tolist()
+    starts = table.df["시작일"].to_numpy()[picked].tolist()
+    ends = _shown_all(dismissed_on.to_numpy()[picked].tolist())
+    return [table.issue("membership-outside-appointment", row, "시작일", value, member=member,
+                        end=end, severity=WARNING)
+            for row, member, value, end in zip(rows, members, starts, ends, strict=True)]
 
 
 def overlapping_rates(book: Book) -> list[Issue]:
