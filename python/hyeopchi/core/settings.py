@@ -8,7 +8,7 @@ from fractions import Fraction
 
 from .issues import Issue
 from .tables import Book
-from .values import fold
+from .values import fold, parse_integer
 from .vocabulary import BODY_TYPES, STATUSES
 
 TAX_UNITS = ("회의", "월")  # 과세단위: each meeting a payment, or one per person per month
@@ -31,6 +31,13 @@ class Settings:
     local_tax_rate: Fraction = Fraction(1, 10)  # 지방소득세율, of the 소득세
     tax_floor: int = 50000  # 과세최저한: a payment's 기타소득금액 at most this is not taxed
     tax_unit: str = "회의"  # 과세단위
+    # the governance review (core/review.py)
+    gender_types: tuple[str, ...] = ("협치회의", "운영위원회", "분과위원회")
+    gender_cap: Fraction = Fraction(3, 5)
+    absence_limit: int = 3
+    overlap_limit: int | None = None
+    candidate_min_bodies: int = 2
+    candidate_min_rate: Fraction = Fraction(4, 5)
 
 
 def _items(text: str) -> tuple[str, ...]:
@@ -125,4 +132,48 @@ def read_settings(book: Book) -> tuple[Settings, list[Issue]]:
                 values["tax_unit"] = text
             elif text:
                 bad(row, key, text, "허용: " + ", ".join(TAX_UNITS))
+        elif key in REVIEW_KEYS:
+            try:
+                parsed = _review_value(key, text)
+            except ValueError as exc:
+                bad(row, key, text, str(exc))
+            else:
+                if parsed is not None or key == "겸직상한":
+                    values[REVIEW_KEYS[key]] = parsed
     return Settings(**values), issues  # type: ignore[arg-type]
+
+
+# 설정 항목 of the governance review -> Settings field
+REVIEW_KEYS = {"성별균형대상유형": "gender_types", "성별상한": "gender_cap",
+               "연속불참기준": "absence_limit", "겸직상한": "overlap_limit",
+               "우수위원최소활동": "candidate_min_bodies",
+               "우수위원최소참석률": "candidate_min_rate"}
+
+
+def _review_value(key: str, text: str) -> object:
+    """A review setting's value; None for blank (겸직상한 blank = no limit, others: default).
+    ValueError's text is the Korean hint."""
+    if not text:
+        return None
+    if key == "성별균형대상유형":
+        items = _items(text)
+        if not items or any(x not in BODY_TYPES for x in items):
+            raise ValueError("허용: " + ", ".join(BODY_TYPES))
+        return items
+    if key in ("성별상한", "우수위원최소참석률"):
+        low = Fraction(1, 2) if key == "성별상한" else Fraction(0)
+        share = parse_rate(text)
+        if share is None or not low <= share <= 1:
+            hint = ("0.5~1 사이의 비율 (예: 0.6 또는 60%)" if low
+                    else "0~1 사이의 비율 (예: 0.8 또는 80%)")
+            raise ValueError(hint)
+        return share
+    try:
+        number = parse_integer(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        hint = "1 이상의 정수" + (" (비우면 제한 없음)" if key == "겸직상한" else "")
+        raise ValueError(hint)
+    return number
+
