@@ -119,13 +119,17 @@ def test_invalid_copy_holds_validation_sheet_and_summary_reads_back(
     ws = summary["요약"]
     rows = [list(r) for r in ws.iter_rows(values_only=True)]
     header = rows.index(["파일", "상태", "오류 수", "경고 수", "좌석 수", "인원", "수당 합계",
-                         "4-1 점수", "메시지"])
+                         "4-1 점수", "점검 지적", "메시지"])
     body = {r[0]: r for r in rows[header + 1:]}
     assert len(body) == len(EXPECTED)
     # The duplicate P1 hides P2: 1 duplicate-id + 3 활동 and 2 출석 rows naming P2 = 6 errors.
     assert body["2021/invalid.xlsx"][1:4] == ["검증 오류", 6, 0]
     assert body["2020/03.xlsx"][1:4] == ["정상", 0, 0]
-    assert body["old.xls"][1] == "실패" and ".xls" in body["old.xls"][8]
+    assert body["old.xls"][1] == "실패" and ".xls" in body["old.xls"][9]
+    # small_book's review on 2021-03-31, by hand: no 성별 column (no gender finding); P2, the
+    # council's only 위촉직 민간, is in B01 and W01; C01 3 of 50, B01 1 of 11, W01 2 of 8 are
+    # three vacancies; one W01 meeting in the 12 months (no streak of 3); no 겸직상한.
+    assert body["2020/03.xlsx"][8] == 3
 
 
 def test_exit_code_is_0_when_all_ok_and_1_when_some_invalid(

@@ -259,6 +259,7 @@ BUTTON_CASES = [
                  id="attendance"),
     pytest.param("allowance", ["수당지급_2021-03"], ["--month", "2021-03"], id="allowance"),
     pytest.param("report", ["위해촉_2021-03"], ["--month", "2021-03"], id="report"),
+    pytest.param("review", ["운영점검"], ["--date", "2021-03-01"], id="review"),
     pytest.param("screen", ["심사결과"], [], id="screen"),
 ]
 

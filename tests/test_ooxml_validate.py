@@ -39,6 +39,7 @@ COMMAND_ARGS: dict[str, list[str]] = {
     "attendance": ["--from", "2019-11-01", "--to", "2020-12-31"],
     "allowance": ["--month", "2021-03"],
     "report": ["--month", "2021-03"],
+    "review": ["--date", "2021-03-01"],
     "screen": [],
 }
 
@@ -172,7 +173,7 @@ def test_batch_copy_holds_every_result_sheet_kind(
         workbook = zf.read("xl/workbook.xml").decode()
     # The README's list of the sheets batch adds, for 2021-03
     for name in ("검증결과", "중복활동현황", "출석현황", "평가점수", "수당지급_2021-03",
-                 "위해촉_2021-03", "심사결과"):
+                 "위해촉_2021-03", "운영점검", "심사결과"):
         assert f'name="{name}"' in workbook, name
 
 

@@ -191,6 +191,31 @@ def test_report_without_meetings_in_quarter_month_names_missing_sheet() -> None:
     assert report_job(book_of(b), 2021, 2).payload["summary"]["협치회의"]["end"] == 3
 
 
+def test_report_lists_terms_ending_within_60_days_and_absence_streaks() -> None:
+    b = small_book()
+    b["조직"][0] += ["기수", "임기종료일"]
+    b["조직"][1] += ["제2기", D(2021, 5, 30)]  # C01: 60 days after 2021-03-31 (the limit: in)
+    b["조직"][2] += [None, D(2021, 5, 31)]  # B01: 61 days; P2's open seat there is out
+    b["조직"][3] += [None, None]
+    b["활동"][6][4] = D(2021, 4, 10)  # P4's W01 seat ends 10 days after the month
+    # W01: P4 misses W01-1 (불참), W01-2 and W01-3 (no row): 3 in a row at N = 3
+    b["출석"][5][2] = "불참"
+    b["회의"] += [["W01-2", "W01", 2, D(2021, 3, 17), "온라인", dt.time(19), dt.time(20)],
+                 ["W01-3", "W01", 3, D(2021, 3, 24), "온라인", dt.time(19), dt.time(20)]]
+    b["출석"] += [["W01-2", "P2", "출석", None, None], ["W01-3", "P2", "출석", None, None]]
+    outcome = report_job(book_of(b), 2021, 3)
+    expiring = [(e["member_id"], e["body_id"], e["end"], e["days_left"])
+                for e in outcome.payload["expiring"]]
+    assert expiring == [("P4", "W01", D(2021, 4, 10), 10), ("P1", "C01", D(2021, 5, 30), 60),
+                        ("P2", "C01", D(2021, 5, 30), 60), ("P3", "C01", D(2021, 5, 30), 60)]
+    assert [(a["member_id"], a["body_id"], a["absences"])
+            for a in outcome.payload["absences"]] == [("P4", "W01", 3)]
+    cells = all_cells(outcome.sheets[0])
+    assert "5. 임기 만료 예정 (60일 이내, 4건)" in cells
+    assert "6. 연속 불참 위원 (해촉 검토 대상, 3회 이상, 1건)" in cells
+    assert {"제2기", "조직 임기종료일", "활동 종료일", "기간 중 없음"} <= set(cells)
+
+
 def test_display_width_counts_korean_double() -> None:
     assert display_width("협치") == 4 and display_width("TFT") == 3
     assert display_width(D(2021, 3, 1)) == 10

@@ -25,6 +25,10 @@ Public Sub HyeopchiReport()
     RunPython "import hyeopchi.excel.handlers as h; h.report()"
 End Sub
 
+Public Sub HyeopchiReview()
+    RunPython "import hyeopchi.excel.handlers as h; h.review()"
+End Sub
+
 Public Sub HyeopchiScreen()
     RunPython "import hyeopchi.excel.handlers as h; h.screen()"
 End Sub

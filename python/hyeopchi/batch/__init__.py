@@ -231,7 +231,7 @@ def _save_cache(out_dir: Path, cache: dict[str, Any], books: list[Found],
 def _failed(path: Path, message: str) -> dict[str, Any]:
     return {"path": str(path), "status": FAILED, "message": message, "errors": 0,
             "warnings": 0, "seats": None, "people": None, "allowance": None, "score": None,
-            "jobs": [], "output": None}
+            "findings": None, "jobs": [], "output": None}
 
 
 def _figures(r: dict[str, Any]) -> str:
@@ -243,6 +243,8 @@ def _figures(r: dict[str, Any]) -> str:
         parts.append(f"참석수당 {r['allowance']:,}원")
     if r.get("score") is not None:
         parts.append(f"평가지표 4-1 {r['score']:g}점")
+    if r.get("findings") is not None:
+        parts.append(f"운영 점검 지적 {r['findings']}건")
     text = ", ".join(parts)
     if r.get("output"):
         text += f" → {r['output']}"

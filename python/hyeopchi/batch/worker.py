@@ -45,7 +45,8 @@ def process_book(path: str, dest: str | None, month: Month,
     started = time.perf_counter()
     result: dict[str, Any] = {"path": path, "status": FAILED, "message": "", "errors": 0,
                               "warnings": 0, "seats": None, "people": None, "allowance": None,
-                              "score": None, "jobs": [], "output": None, "timings": {}}
+                              "score": None, "findings": None, "jobs": [], "output": None,
+                              "timings": {}}
     try:
         _process(Path(path), dest, month, in_place, mask, result)
     except BookError as exc:
@@ -127,7 +128,8 @@ def _run_job(job: AnyJob, book: Book, options: Any, notes: list[str]) -> Outcome
 
 
 def _collect(name: str, payload: dict[str, Any], result: dict[str, Any]) -> None:
-    """The summary figures: seats and people (overlap), allowance total, the 4-1 score."""
+    """The summary figures: seats and people (overlap), allowance total, the 4-1 score, the
+    review's findings."""
     if name == "overlap":
         result["seats"] = (payload.get("by_type") or {}).get("합계")
         result["people"] = payload.get("people")
@@ -135,6 +137,8 @@ def _collect(name: str, payload: dict[str, Any], result: dict[str, Any]) -> None
         result["allowance"] = payload.get("total")
     elif name == "attendance":
         result["score"] = (payload.get("scores") or {}).get("total")
+    elif name == "review":
+        result["findings"] = len(payload.get("findings") or [])
 
 
 def _unique_names(specs: Sequence[SheetSpec]) -> list[SheetSpec]:

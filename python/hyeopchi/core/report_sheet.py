@@ -11,6 +11,7 @@ from typing import Any
 from .appointments import MonthReport, mask_name, monthly_report
 from .outcome import Outcome
 from .pagelayout import fit_widths, paginate, running_head
+from .review import Expiring, Streak, absence_streaks, expiring_terms
 from .settings import Settings, read_settings
 from .sheetspec import DATE, INT, PERCENT_1, Block, Chart, Merge, SheetSpec, wrapped_height
 from .tables import Book
@@ -23,6 +24,7 @@ NAME_WIDTH = 30  # 조직명 longer than this wraps
 WRAP = frozenset({1})  # the 조직 column of every table
 REASON_COL = 5  # 해촉사유 is merged over columns F..H
 REASON_WIDTH = 24  # about the width of F..H, in characters (for the row height)
+EXPIRING_DAYS = 60  # the report lists terms ending within this many days after its day
 
 
 def sheet_name(year: int, month: int) -> str:
@@ -39,11 +41,19 @@ def report_job(book: Book, year: int, month: int, *, mask: bool = False) -> Outc
         book.df("위원"), book.df("조직"), book.df("활동"), year, month,
         meetings=book.df("회의") if quarter else None,
         attendance=book.df("출석") if quarter else None, settings=settings)
-    spec = report_spec(report, settings, mask=mask)
+    expiring = expiring_terms(book, report.day, EXPIRING_DAYS, mask=mask)
+    absences = (absence_streaks(book, report.day, settings, mask=mask)
+                if book.has("회의") and book.has("출석") else None)
+    spec = report_spec(report, settings, mask=mask, expiring=expiring, absences=absences)
     total = report.total()
     summary = (f"{year}년 {month}월 위·해촉 현황: 전월말 {total.start}, 위촉 {total.appointed}, "
                f"해촉 {total.left}, 당월말 {total.end}")
-    return Outcome(report_payload(report, spec.name, mask=mask), [spec], summary)
+    payload = report_payload(report, spec.name, mask=mask)
+    payload["expiring"] = [e.to_json() for e in expiring]  # names masked at the source
+    payload["absences"] = None if absences is None else [
+        {"member_id": a.member_id, "name": a.name, "body_id": a.body_id, "absences": a.absences,
+         "last_attended": a.last_attended} for a in absences]
+    return Outcome(payload, [spec], summary)
 
 
 def report_payload(report: MonthReport, sheet: str, *, mask: bool = False) -> dict[str, Any]:
@@ -74,7 +84,11 @@ def report_payload(report: MonthReport, sheet: str, *, mask: bool = False) -> di
     return payload
 
 
-def report_spec(report: MonthReport, settings: Settings, *, mask: bool = False) -> SheetSpec:
+def report_spec(report: MonthReport, settings: Settings, *, mask: bool = False,
+                expiring: list[Expiring] | None = None,
+                absences: list[Streak] | None = None) -> SheetSpec:
+    """The sheet; `expiring` and `absences` (core/review.py) are sections 5 and 6
+    (absences None: not checked, no 회의/출석 sheets)."""
     name = mask_name if mask else (lambda s: s)
     spec = SheetSpec(name=sheet_name(report.year, report.month))
     box_first = _approval_box(spec, settings.approval_line)
@@ -125,10 +139,34 @@ def report_spec(report: MonthReport, settings: Settings, *, mask: bool = False) 
                                      style="header" if i == 0 else "wrap"))
             spec.row_heights[top + i] = wrapped_height(reason, REASON_WIDTH)
 
+    # 5. terms ending soon, 6. the 해촉 검토 list (core/review.py)
+    spec.blocks.append(Block(row, 0, [[
+        f"5. 임기 만료 예정 ({EXPIRING_DAYS}일 이내, {len(expiring or [])}건)"]],
+        style="subtitle"))
+    rows = [["성명", "조직", "역할", "기수", "임기종료일", "남은 일수", "근거"],
+            *[[e.name, e.body, e.role, e.term, e.end, e.days_left, e.source]
+              for e in expiring or []]]
+    row = _list_block(spec, row + 1, rows, {4: DATE, 5: INT})
+    spec.blocks.append(Block(row, 0, [[
+        f"6. 연속 불참 위원 (해촉 검토 대상, {settings.absence_limit}회 이상, "
+        f"{len(absences or [])}건)"]], style="subtitle"))
+    if absences is None:
+        spec.blocks.append(Block(row + 1, 0, [["회의·출석 시트가 없어 점검하지 않았습니다."]],
+                                 style="note"))
+        row += 3
+    else:
+        rows = [["성명", "조직", "연속 불참", "첫 불참 회의", "마지막 불참 회의", "마지막 출석"],
+                *[[a.name, a.body, a.absences, a.dates[0], a.dates[-1],
+                   a.last_attended or "기간 중 없음"] for a in absences]]
+        row = _list_block(spec, row + 1, rows, {2: INT, 3: DATE, 4: DATE, 5: DATE})
+
     notes = [
         "전월말·당월말: 해당 날짜에 활동 중인 위원·조직 수 (한 사람이 여러 조직이면 조직마다 셈).",
         "위촉: 이달에 활동을 시작한 건수. 해촉: 이달에 활동이 끝난 건수 (활동 종료일 또는 위원 해촉일).",
         "전월말 + 위촉 - 해촉 = 당월말. 결원 = 정원 - 당월말 (정원이 없는 조직은 빈칸).",
+        "임기종료일: 활동 종료일, 없으면 조직의 임기종료일. 연속 불참: 기준일까지 12개월, 조직별로 "
+        "참석 대상이던 최근 회의 (출석 행이 없으면 불참"
+        + (", 대리출석은 출석)." if settings.proxy_counts else ")."),
     ]
     if mask:
         notes.append("성명은 가운데 글자를 가렸습니다.")

@@ -59,6 +59,11 @@ def report(book: Any = None) -> Run:
     return run_job("report", book)
 
 
+def review(book: Any = None) -> Run:
+    """운영 점검 on 기준일 (attendance rules over the 12 months up to it)."""
+    return run_job("review", book)
+
+
 def screen(book: Any = None) -> Run:
     """심사 결과 집계."""
     return run_job("screen", book)

@@ -11,7 +11,7 @@ TITLE = "협치 워크북 실행"
 
 # (label, default value, help) from row 3 down in columns A..C
 INPUTS: tuple[tuple[str, Any, str], ...] = (
-    (ctl.DAY, dt.date(2021, 3, 1), "중복활동 현황의 기준일"),
+    (ctl.DAY, dt.date(2021, 3, 1), "중복활동 현황과 운영 점검의 기준일"),
     (ctl.MONTH, "2021-03", "수당 계산과 월간 위·해촉 보고의 월 (YYYY-MM)"),
     (ctl.PERIOD_START, dt.date(2021, 1, 1), "출석률·평가점수 기간의 첫날"),
     (ctl.PERIOD_END, dt.date(2021, 12, 31), "출석률·평가점수 기간의 마지막 날"),
@@ -27,6 +27,7 @@ BUTTONS: tuple[tuple[str, str, str], ...] = (
     ("HyeopchiAttendance", "출석률·평가점수", "attendance"),
     ("HyeopchiAllowance", "수당 계산", "allowance"),
     ("HyeopchiReport", "월간 위·해촉 보고", "report"),
+    ("HyeopchiReview", "운영 점검", "review"),
     ("HyeopchiScreen", "심사 집계", "screen"),
 )
 

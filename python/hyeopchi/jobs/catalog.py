@@ -80,6 +80,17 @@ class ReportOptions:
     mask: bool = option(MASK_HELP, label=MASK, default=False)
 
 
+@dataclass(frozen=True)
+class ReviewOptions:
+    date: dt.date = option("기준일 (YYYY-MM-DD)", label=DAY, batch="last", metavar="D")
+    within: int = option("임기 만료 예정: 기준일 뒤 N일 이내 (기본 90)", metavar="N", default=90)
+    start: dt.date | None = option("출석 점검 기간 시작일 (기본: 기준일까지 12개월)", flag="--from",
+                                   metavar="D1", default=None)
+    end: dt.date | None = option("출석 점검 기간 종료일 (기본: 기준일)", flag="--to", metavar="D2",
+                                 default=None)
+    mask: bool = option(MASK_HELP, label=MASK, default=False)
+
+
 def _validate(book: Book, o: ValidateOptions) -> Outcome:
     from ..core.validate import validate_job
 
@@ -110,6 +121,12 @@ def _report(book: Book, o: ReportOptions) -> Outcome:
     return report_job(book, *o.month, mask=o.mask)
 
 
+def _review(book: Book, o: ReviewOptions) -> Outcome:
+    from ..core.review_sheet import review_job
+
+    return review_job(book, o.date, o.within, o.start, o.end, mask=o.mask)
+
+
 def _screen(book: Book, o: MaskOptions) -> Outcome:
     from ..core.screening import screen_job
 
@@ -131,11 +148,13 @@ ALLOWANCE = Job("allowance", "월별 회의 참석수당 지급 명세", "수당
 REPORT = Job("report", "위·해촉 현황 월별보고 시트 작성", "월간 위·해촉 보고",
              ("위원", "조직", "활동", "회의", "출석", "설정"), ReportOptions, _report,
              needs_output=True)
-SCREEN = Job("screen", "위원 신청자 심사 점수 집계와 순위", "심사 집계", ("심사",), MaskOptions,
+REVIEW = Job("review", "운영 점검 (성별 균형·활동·정원·연속 불참·겸직, 임기 만료, 우수 활동위원)",
+             "운영 점검", ("위원", "조직", "활동", "회의", "출석", "설정"), ReviewOptions, _review)
+SCREEN = Job("screen", "위원 신청자 심사 점수 집계와 순위", "심사 집계", ("심사",), NoOptions,
              _screen)
 
 JOBS: dict[str, AnyJob] = {job.name: job for job in (
-    VALIDATE, OVERLAP, ATTENDANCE, ALLOWANCE, REPORT, SCREEN)}
+    VALIDATE, OVERLAP, ATTENDANCE, ALLOWANCE, REPORT, REVIEW, SCREEN)}
 
 
 def get(name: str) -> AnyJob:
