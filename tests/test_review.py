@@ -314,3 +314,27 @@ def test_review_bad_period_is_exit_2(tmp_path: Path, capsys: Any) -> None:
     assert "기간" in capsys.readouterr().err
 
 
+
+
+# --------------------------------------------------------------------------- printed
+
+@pytest.mark.libreoffice
+def test_review_sheet_prints_with_approval_box_and_headers(tmp_path: Path) -> None:
+    import re
+
+    from test_print_layout import SAMPLE, Table, assert_pages, pdf_pages
+
+    from hyeopchi.core.review_sheet import review_job
+    from hyeopchi.io.reader import read_book
+
+    spec = review_job(read_book(SAMPLE), D(2021, 3, 1)).sheets[0]
+    pages = pdf_pages([spec], tmp_path, "print-review-2021-03-01")
+    # hand: a candidate line ends in 구분, 신분, four counts and a percentage
+    candidate = Table("우수 활동위원 후보", ("순위", "구분", "신분", "회의 수", "출석률"),
+                      re.compile(r"(위촉직|당연직)\s+\S+(\s+\d+){4}\s+\d+\.\d%\s*$"))
+    assert_pages(pages, [candidate], "서대문구 민관협치과 · 운영 점검 · 기준일 2021-03-01")
+    first = pages[0]
+    for word in ("2021년 협치 기구 운영 점검", "결재", "담당", "팀장", "과장", "1. 점검 요약",
+                 "2. 지적 사항", "성별 균형", "연속 불참"):
+        assert word in first, word
+    assert any("4. 우수 활동위원 후보" in p for p in pages)

@@ -97,6 +97,7 @@ class Candidate:
     expected: int
     attended: int
     rank: int
+    body_names: tuple[str, ...] = ()  # the bodies they are active in on D
 
     @property
     def rate(self) -> Fraction:
@@ -328,7 +329,8 @@ def candidates(pairs: pd.DataFrame, seats: pd.DataFrame, settings: Settings) -> 
     """Members active in >= 우수위원최소활동 bodies on D with rate >= 우수위원최소참석률 over the
     period; ranked by attended, then rate, then bodies (equal on all three: same rank)."""
     per_person = seats.groupby("위원ID").agg(bodies=("조직ID", "size"), 성명=("성명", "first"),
-                                            구분=("구분", "first"), 신분=("신분", "first"))
+                                            구분=("구분", "first"), 신분=("신분", "first"),
+                                            조직명=("조직명", tuple))
     if pairs.empty:
         return []
     tally = pairs.groupby("위원ID").agg(expected=("came", "size"), attended=("came", "sum"))
@@ -345,7 +347,7 @@ def candidates(pairs: pd.DataFrame, seats: pd.DataFrame, settings: Settings) -> 
     for i, (key, member_id, r, bodies, expected, attended) in enumerate(picked):
         rank = out[-1].rank if i and picked[i - 1][0] == key else i + 1  # competition ranking
         out.append(Candidate(member_id, _text(r["성명"]), _text(r["구분"]), _text(r["신분"]),
-                             bodies, expected, attended, rank))
+                             bodies, expected, attended, rank, tuple(map(str, r["조직명"]))))
     return out
 
 

@@ -8,54 +8,56 @@ import datetime as dt
 from typing import Any
 
 from .outcome import Outcome
-from .report_sheet import _approval_box
+from .pagelayout import fit_widths, paginate, running_head
+from .report_sheet import SIGN_WIDTH, _approval_box
 from .review import DEFAULT_WITHIN, RULES, Review, review, review_json
 from .scalars import round_half_up
-from .sheetspec import INT, LINE_HEIGHT, PERCENT_1, Block, Merge, SheetSpec, wrapped_height
+from .sheetspec import DATE, INT, PERCENT_1, Block, Merge, SheetSpec
 from .tables import Book
 
-WIDTHS = {0: 14.0, 1: 24.0, 2: 14.0, 3: 11.0, 4: 11.0, 5: 11.0, 6: 11.0, 7: 11.0}
-LAST = len(WIDTHS) - 1
-Span = tuple[int, int]  # first and last column of one table column
+NAME_WIDTH = 46  # the wrapped column B (기준, 내용, 조직, 성명·활동 조직)
+WRAP = frozenset({1})
 
 
 def review_sheet(r: Review) -> SheetSpec:
-    spec = SheetSpec(name="운영점검", col_widths=dict(WIDTHS))
+    spec = SheetSpec(name="운영점검")
     s = r.settings
     box = _approval_box(spec, s.approval_line)
     title = f"{r.day.year}년 협치 기구 운영 점검"
     spec.merges.append(Merge(0, 0, 2, box - 1, title, style="title"))
-    spec.blocks.append(Block(4, 0, [["기관명", s.org_name, "담당부서", s.department, "기준일",
-                                     r.day]], style="label"))
-    period = f"{r.start.isoformat()} ~ {r.end.isoformat()}"
-    spec.blocks.append(Block(5, 0, [["출석 점검 기간", period, "기간 중 회의", f"{r.meetings}회",
-                                     "임기 만료", f"{r.within}일 이내"]], style="label"))
-    row = 7
+    spec.blocks.append(Block(4, 0, [[
+        f"기관명 {s.org_name}  ·  담당부서 {s.department}  ·  기준일 {r.day.isoformat()}  ·  "
+        f"출석 점검 기간 {r.start.isoformat()} ~ {r.end.isoformat()} (회의 {r.meetings}회)"]],
+        style="subtitle"))
+    row = 6
 
     spec.blocks.append(Block(row, 0, [["1. 점검 요약"]], style="subtitle"))
-    rows = [[RULES[rule], criterion, r.count(rule)] for rule, criterion in _criteria(r).items()]
-    rows.append(["합계", "", len(r.findings)])
-    row = _table(spec, row + 1, ["점검 항목", "기준", "지적 건수"], rows,
-                 [(0, 0), (1, 6), (7, 7)], {2: INT}, total=True)
+    rows: list[list[Any]] = [["점검 항목", "기준", "지적 건수"],
+            *([RULES[rule], criterion, r.count(rule)]
+              for rule, criterion in _criteria(r).items()),
+            ["합계", "", len(r.findings)]]
+    spec.blocks.append(Block(row + 1, 0, rows, header_rows=1, total_rows=1,
+                             number_formats={2: INT}, wrap=WRAP))
+    row += len(rows) + 2
 
     spec.blocks.append(Block(row, 0, [[f"2. 지적 사항 ({len(r.findings)}건)"]], style="subtitle"))
-    rows = [[RULES[f.rule], f.body, f.member, f.message] for f in r.findings]
-    row = _table(spec, row + 1, ["점검 항목", "조직", "위원", "내용"], rows,
-                 [(0, 0), (1, 1), (2, 2), (3, LAST)], {})
+    rows = [["점검 항목", "내용"], *[[RULES[f.rule], f.message] for f in r.findings]]
+    row = _table(spec, row + 1, rows, {})
 
     spec.blocks.append(Block(row, 0, [[
         f"3. 임기 만료 예정 ({r.within}일 이내, {len(r.expiring)}건)"]], style="subtitle"))
-    rows = [[e.name, e.body, e.role, e.term, e.end, e.days_left, e.source] for e in r.expiring]
-    row = _table(spec, row + 1, ["성명", "조직", "역할", "기수", "임기종료일", "남은 일수", "근거"],
-                 rows, [(0, 0), (1, 1), (2, 2), (3, 3), (4, 4), (5, 5), (6, LAST)], {5: INT})
+    rows = [["성명", "조직", "역할", "기수", "임기종료일", "남은 일수", "근거"],
+            *[[e.name, e.body, e.role, e.term, e.end, e.days_left, e.source]
+              for e in r.expiring]]
+    row = _table(spec, row + 1, rows, {4: DATE, 5: INT})
 
     spec.blocks.append(Block(row, 0, [[
         f"4. 우수 활동위원 후보 ({len(r.candidates)}명)"]], style="subtitle"))
-    rows = [[c.rank, c.name, c.category, c.status, c.bodies, c.expected, c.attended,
-             round_half_up(c.rate, 3)] for c in r.candidates]
-    row = _table(spec, row + 1, ["순위", "성명", "구분", "신분", "활동 조직 수", "회의 수", "출석",
-                                 "출석률"], rows, [(i, i) for i in range(8)],
-                 {0: INT, 4: INT, 5: INT, 6: INT, 7: PERCENT_1})
+    rows = [["순위", "성명 (기준일 활동 조직)", "구분", "신분", "활동 조직 수", "회의 수", "출석",
+             "출석률"],
+            *[[c.rank, f"{c.name} ({', '.join(c.body_names)})", c.category, c.status, c.bodies,
+               c.expected, c.attended, round_half_up(c.rate, 3)] for c in r.candidates]]
+    row = _table(spec, row + 1, rows, {0: INT, 4: INT, 5: INT, 6: INT, 7: PERCENT_1})
 
     notes = [
         "위원 수·활동 조직은 기준일에 활동 중인 위원 (활동 시작일~종료일, 해촉일 전날까지).",
@@ -69,11 +71,12 @@ def review_sheet(r: Review) -> SheetSpec:
     if r.mask:
         notes.append("성명은 가운데 글자를 가렸습니다.")
     spec.blocks.append(Block(row, 0, [[n] for n in notes], style="note"))
-    rows_used, _ = spec.extent()
-    spec.freeze = (6, 0)
-    spec.repeat_rows = (4, 5)
-    spec.print_area = (0, 0, rows_used - 1, LAST)
-    return spec
+    keep = {c: float(SIGN_WIDTH) for c in range(box + 1, box + 1 + len(s.approval_line))}
+    spec.col_widths = fit_widths(spec, hi=NAME_WIDTH)
+    for col, width in keep.items():  # room to sign
+        spec.col_widths[col] = max(spec.col_widths.get(col, 0), width)
+    spec.freeze = (5, 0)
+    return paginate(spec, running_head(s, f"운영 점검 · 기준일 {r.day.isoformat()}"))
 
 
 def _pct(share: Any) -> str:
@@ -95,28 +98,13 @@ def _criteria(r: Review) -> dict[str, str]:
     }
 
 
-def _table(spec: SheetSpec, row: int, header: list[str], rows: list[list[Any]],
-           spans: list[Span], formats: dict[int, str], total: bool = False) -> int:
-    """A bordered table whose columns may span several sheet columns (merged, wrapped); row
-    heights fit the longest text. Returns the row after it (and a blank one)."""
-    if not rows:
+def _table(spec: SheetSpec, row: int, rows: list[list[Any]], formats: dict[int, str]) -> int:
+    """A bordered table (column B wraps), or '해당 없음'; returns the row after a blank one."""
+    if len(rows) == 1:
         spec.blocks.append(Block(row, 0, [["해당 없음"]], style="note"))
         return row + 2
-    for i, values in enumerate([header, *rows]):
-        style = "header" if i == 0 else "total" if total and i == len(rows) else "wrap"
-        height = LINE_HEIGHT
-        for j, ((first, last), value) in enumerate(zip(spans, values, strict=True)):
-            width = sum(spec.col_widths.get(c, 8.0) for c in range(first, last + 1))
-            height = max(height, wrapped_height(value, width))
-            if first == last:
-                fmt = {} if i == 0 or j not in formats else {0: formats[j]}
-                spec.blocks.append(Block(row + i, first, [[value]], style=style,
-                                         number_formats=fmt))
-            else:
-                spec.merges.append(Merge(row + i, first, row + i, last, value, style=style))
-        if height > LINE_HEIGHT:
-            spec.row_heights[row + i] = height
-    return row + len(rows) + 2
+    spec.blocks.append(Block(row, 0, rows, header_rows=1, number_formats=formats, wrap=WRAP))
+    return row + len(rows) + 1
 
 
 def review_job(book: Book, day: dt.date, within: int = DEFAULT_WITHIN,
