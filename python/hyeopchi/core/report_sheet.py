@@ -143,10 +143,11 @@ def report_spec(report: MonthReport, settings: Settings, *, mask: bool = False,
     spec.blocks.append(Block(row, 0, [[
         f"5. 임기 만료 예정 ({EXPIRING_DAYS}일 이내, {len(expiring or [])}건)"]],
         style="subtitle"))
-    rows = [["성명", "조직", "역할", "기수", "임기종료일", "남은 일수", "근거"],
-            *[[e.name, e.body, e.role, e.term, e.end, e.days_left, e.source]
+    # columns no wider than sections 1-4 need: the 결재란 stays on the page
+    rows = [["성명", "조직", "역할", "임기종료일", "남은 일수", "기수", "근거"],
+            *[[e.name, e.body, e.role, e.end, e.days_left, e.term, e.source.split()[0]]
               for e in expiring or []]]
-    row = _list_block(spec, row + 1, rows, {4: DATE, 5: INT})
+    row = _list_block(spec, row + 1, rows, {3: DATE, 4: INT})
     spec.blocks.append(Block(row, 0, [[
         f"6. 연속 불참 위원 (해촉 검토 대상, {settings.absence_limit}회 이상, "
         f"{len(absences or [])}건)"]], style="subtitle"))
@@ -155,16 +156,17 @@ def report_spec(report: MonthReport, settings: Settings, *, mask: bool = False,
                                  style="note"))
         row += 3
     else:
-        rows = [["성명", "조직", "연속 불참", "첫 불참 회의", "마지막 불참 회의", "마지막 출석"],
-                *[[a.name, a.body, a.absences, a.dates[0], a.dates[-1],
-                   a.last_attended or "기간 중 없음"] for a in absences]]
-        row = _list_block(spec, row + 1, rows, {2: INT, 3: DATE, 4: DATE, 5: DATE})
+        rows = [["성명", "조직", "연속 불참", "최근 불참", "최근 출석"],
+                *[[a.name, a.body, a.absences, a.dates[-1], a.last_attended or "없음"]
+                  for a in absences]]
+        row = _list_block(spec, row + 1, rows, {2: INT, 3: DATE, 4: DATE})
 
     notes = [
         "전월말·당월말: 해당 날짜에 활동 중인 위원·조직 수 (한 사람이 여러 조직이면 조직마다 셈).",
         "위촉: 이달에 활동을 시작한 건수. 해촉: 이달에 활동이 끝난 건수 (활동 종료일 또는 위원 해촉일).",
         "전월말 + 위촉 - 해촉 = 당월말. 결원 = 정원 - 당월말 (정원이 없는 조직은 빈칸).",
-        "임기종료일: 활동 종료일, 없으면 조직의 임기종료일. 연속 불참: 기준일까지 12개월, 조직별로 "
+        "임기종료일: 활동 종료일 (근거 '활동'), 없으면 조직의 임기종료일 (근거 '조직'). "
+        "연속 불참: 기준일까지 12개월, 조직별로 "
         "참석 대상이던 최근 회의 (출석 행이 없으면 불참"
         + (", 대리출석은 출석)." if settings.proxy_counts else ")."),
     ]
