@@ -69,7 +69,7 @@ def as_book(sheets: dict[str, list[list[Any]]]) -> Book:
 def findings(sheets: dict[str, list[list[Any]]], rule: str, day: dt.date = DAY,
              **kw: Any) -> list[tuple[str | None, str | None]]:
     book = as_book(sheets)
-    assert validate(book).errors == []  # every golden book is itself valid
+    assert validate(book, DAY).errors == []  # every golden book is itself valid
     return [(f.body_id, f.member_id) for f in review(book, day, **kw).findings if f.rule == rule]
 
 
@@ -285,7 +285,7 @@ def test_terms_end_on_membership_end_else_body_term_end() -> None:
 ])
 def test_bad_review_setting_is_an_error_at_its_cell(key: str, value: Any) -> None:
     sheets = absence_book({key: value})
-    report = validate(as_book(sheets))
+    report = validate(as_book(sheets), DAY)
     (issue,) = report.errors
     assert (issue.code, issue.sheet, issue.cell) == ("invalid-setting", "설정", "B2")
     assert key in issue.message
@@ -293,7 +293,7 @@ def test_bad_review_setting_is_an_error_at_its_cell(key: str, value: Any) -> Non
 
 @pytest.mark.parametrize("value", ["0.6", 0.6, "60%", "\uff16\uff10\uff05"])
 def test_cap_spellings(value: Any) -> None:
-    assert validate(as_book(absence_book({"성별상한": value}))).errors == []
+    assert validate(as_book(absence_book({"성별상한": value})), DAY).errors == []
 def test_review_json_follows_the_contract(tmp_path: Path, capsys: Any) -> None:
     path = write_book(tmp_path / "book.xlsx", absence_book())
     assert main(["review", str(path), "--date", "2021-03-01", "--within", "30", "--json"]) == 0
