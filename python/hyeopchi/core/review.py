@@ -30,11 +30,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .appointments import mask_name
 from .attendance import period_meetings, presence
 from .issues import BookError
 from .membership import active_mask, memberships_with_dismissal
 from .overlap import compute_overlap
+from .privacy import mask_name
 from .scalars import round_half_up
 from .settings import Settings, read_settings
 from .tables import Book

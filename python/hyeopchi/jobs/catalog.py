@@ -150,7 +150,7 @@ REPORT = Job("report", "위·해촉 현황 월별보고 시트 작성", "월간 
              needs_output=True)
 REVIEW = Job("review", "운영 점검 (성별 균형·활동·정원·연속 불참·겸직, 임기 만료, 우수 활동위원)",
              "운영 점검", ("위원", "조직", "활동", "회의", "출석", "설정"), ReviewOptions, _review)
-SCREEN = Job("screen", "위원 신청자 심사 점수 집계와 순위", "심사 집계", ("심사",), NoOptions,
+SCREEN = Job("screen", "위원 신청자 심사 점수 집계와 순위", "심사 집계", ("심사",), MaskOptions,
              _screen)
 
 JOBS: dict[str, AnyJob] = {job.name: job for job in (
