@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,3 +24,15 @@ def remote_engine(monkeypatch: pytest.MonkeyPatch) -> None:
             impl = {"remote": _xlremote, "officejs": _xlofficejs}[name].engine
             xw.engines.add(xw.main.Engine(impl=impl))
             monkeypatch.setattr(xw, "__pro__", True)
+
+
+@pytest.fixture
+def desktop(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The buttons' Desktop seam replaced by tests/fakes.FakeDesktop (returned)."""
+    from fakes import FakeDesktop
+
+    from hyeopchi.excel import handlers
+
+    fake = FakeDesktop()
+    monkeypatch.setattr(handlers, "DESKTOP", fake)
+    return fake

@@ -97,7 +97,8 @@ ALLOWED = {
     "core": {"core"},
     "jobs": {"jobs", "core"},
     "io": {"io", "core"},
-    "excel": {"excel", "jobs", "core", "hyeopchi"},
+    # the buttons render through io/render_xlsx, the CLI's one renderer (issue 11)
+    "excel": {"excel", "jobs", "core", "io", "hyeopchi"},
     "batch": {"batch", "jobs", "core", "io"},
     "cli": {"jobs", "core", "io", "batch", "hyeopchi"},
     "__main__": {"cli"},

@@ -7,6 +7,8 @@ the VBA client sends a book; `book.json()["actions"]` is what Excel would be tol
 from __future__ import annotations
 
 import datetime as dt
+import io
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +16,7 @@ import openpyxl
 import pytest
 import xlwings as xw
 from books import small_book, write_book
+from fakes import FakeDesktop
 
 from hyeopchi.core.issues import BookError
 from hyeopchi.excel import control as ctl
@@ -25,7 +28,7 @@ EPOCH = dt.datetime(1899, 12, 30)
 SAMPLE = Path(__file__).resolve().parents[1] / "workbook" / "sample" / "seodaemun-2021.xlsx"
 
 
-pytestmark = pytest.mark.usefixtures("remote_engine")
+pytestmark = pytest.mark.usefixtures("remote_engine", "desktop")
 
 
 def serial(value: Any) -> Any:
@@ -128,16 +131,18 @@ def test_validate_result_sheet_lists_each_fault_with_its_cell(tmp_path: Path) ->
     assert cells == {("위원", "C3"), ("활동", "D4")}
 
 
-def test_validate_links_each_fault_to_its_cell_with_the_message(tmp_path: Path) -> None:
-    # notes need Office.js; with the VBA client the result sheet's links carry the messages
+def test_validate_links_each_fault_to_its_cell_with_the_message(
+        tmp_path: Path, desktop: FakeDesktop) -> None:
+    # notes need Office.js; with the VBA client the result sheet's links carry the messages.
+    # The links are drawn by the renderer into the sheet Excel copies in (the CLI's too).
     book = open_book(tmp_path, planted())
     handlers.validate(book)
-    links = [a for a in actions(book, "addHyperlink")
-             if a["sheet_position"] == sheet_index(book, "검증결과")]
-    assert {a["args"][0] for a in links} == {"#'위원'!C3", "#'활동'!D4", "#'출석'!B4"}
-    tips = {a["args"][0]: a["args"][2] for a in links}
-    assert tips["#'위원'!C3"].startswith("위원!C3: '구분' 값 '위촉'")
-    assert all(a["start_column"] == 2 and a["start_row"] >= 4 for a in links)
+    ws = openpyxl.load_workbook(io.BytesIO(desktop.rendered("검증결과")))["검증결과"]
+    links = {c.hyperlink.location: (c.coordinate, c.hyperlink.tooltip)
+             for row in ws.iter_rows() for c in row if c.hyperlink}
+    assert set(links) == {"'위원'!C3", "'활동'!D4", "'출석'!B4"}
+    assert links["'위원'!C3"][1].startswith("위원!C3: '구분' 값 '위촉'")
+    assert all(cell.startswith("C") and int(cell[1:]) >= 5 for cell, _ in links.values())
     assert "셀 링크" in status_written(book)
 
 
@@ -321,13 +326,16 @@ def test_overlap_button_on_sample_reports_the_seeds_figures(sample_with_control:
     assert "488" in status_written(book) and "281" in status_written(book)
 
 
-def test_report_chart_is_skipped_and_said_so_in_the_remote_engine(
-        sample_with_control: Path) -> None:
-    # xlwings' VBA client sends no chart list, so the remote engine cannot add charts
+def test_report_chart_comes_in_with_the_rendered_sheet(
+        sample_with_control: Path, desktop: FakeDesktop) -> None:
+    # the remote engine cannot add charts; the chart is in the file desktop Excel copies from
     book = xw.Book(json=payload_from_xlsx(sample_with_control))
     run = handlers.report(book)
-    assert run.outcome.sheets[0].charts
-    assert "차트 1개는 이 환경에서 그릴 수 없어 생략" in status_written(book)
+    assert len(run.outcome.sheets[0].charts) == 1
+    with zipfile.ZipFile(io.BytesIO(desktop.rendered("위해촉_2021-03"))) as zf:
+        assert [n for n in zf.namelist() if n.startswith("xl/charts/chart")] == [
+            "xl/charts/chart1.xml"]
+    assert "생략" not in status_written(book)
 
 
 def test_rerun_replaces_the_result_sheet(sample_with_control: Path) -> None:
@@ -358,33 +366,6 @@ def test_unknown_body_type_becomes_korean_status(tmp_path: Path) -> None:
     book = xw.Book(json=payload_from_xlsx(path))
     run = handlers.attendance(book)
     assert not run.ok and "'실행' 시트의 '유형' 값이 허용된 값이 아닙니다: 동아리" in status_written(book)
-
-
-def test_renderer_writes_formats_merges_and_widths(tmp_path: Path) -> None:
-    from hyeopchi.core.sheetspec import KRW, Block, Merge, SheetSpec
-    from hyeopchi.excel.render import render
-
-    book = open_book(tmp_path, small_book())
-    spec = SheetSpec("결과", blocks=[
-        Block(0, 0, [["제목"]], style="title"),
-        Block(2, 1, [["이름", "금액"], ["가", 1000], ["합계", 1000]], header_rows=1, total_rows=1,
-              number_formats={1: KRW})],
-        merges=[Merge(0, 0, 0, 3, "제목")], col_widths={1: 12.5})
-    render(book, spec)
-    pos = sheet_index(book, "결과")
-    mine = [a for a in actions(book) if a["sheet_position"] == pos]
-    values = [(a["start_row"], a["start_column"], a["values"]) for a in mine
-              if a["func"] == "setValues"]
-    assert (2, 1, [["이름", "금액"], ["가", 1000], ["합계", 1000]]) in values
-    fmt = [a for a in mine if a["func"] == "setNumberFormat"]
-    assert [(a["args"][0], a["start_row"], a["start_column"], a["row_count"]) for a in fmt] == [
-        (KRW, 3, 2, 2)]
-    bold = [(a["start_row"], a["row_count"]) for a in mine
-            if a["func"] == "setFontProperty" and a["args"] == ["bold", True]]
-    assert (2, 1) in bold and (4, 1) in bold  # header row and total row
-    assert any(a["func"] == "rangeMerge" and a["column_count"] == 4 for a in mine)
-    assert any(a["func"] == "setColumnWidth" and a["args"] == [12.5] and a["start_column"] == 1
-               for a in mine)
 
 
 def test_validate_on_sample_marks_planted_faults(sample_with_control: Path, tmp_path: Path) -> None:

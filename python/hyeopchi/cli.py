@@ -54,6 +54,9 @@ def _add_job(sub: Any, job: AnyJob) -> None:
         where.add_argument("--out", metavar="FILE", help="결과 시트를 넣은 사본을 저장")
         where.add_argument("--in-place", action="store_true",
                            help="원본에 결과 시트를 기록 (원본은 .bak로 보관)")
+    if job.pdf:
+        p.add_argument("--pdf", metavar="FILE",
+                       help="결과 시트를 PDF로도 저장 (전자결재용, LibreOffice 필요)")
     for f in job.fields():
         if f.kind is bool:
             p.add_argument(f.flag, dest=f.name, action="store_true", help=f.spec.help)
@@ -140,10 +143,17 @@ def _main(argv: Sequence[str] | None) -> int:
     if args.command == "doctor":
         return _doctor(args)
     job = JOBS[args.command]
-    if job.needs_output and not (args.out or args.in_place):
-        print(f"hyeopchi: {job.name}는 --out FILE 또는 --in-place 중 하나가 필요합니다.",
-              file=sys.stderr)
+    pdf = getattr(args, "pdf", None)
+    if job.needs_output and not (args.out or args.in_place or pdf):
+        print(f"hyeopchi: {job.name}는 --out FILE, --in-place 또는 --pdf FILE 중 하나가 "
+              "필요합니다.", file=sys.stderr)
         return EXIT_UNUSABLE
+    if pdf:
+        from .io.pdf import NO_SOFFICE, find_soffice
+
+        if find_soffice() is None:  # said before any work, and nothing is written
+            print(f"hyeopchi: {NO_SOFFICE}", file=sys.stderr)
+            return EXIT_UNUSABLE
     options = job.options(**{f.name: getattr(args, f.name) for f in job.fields()
                              if getattr(args, f.name) is not None})
     started = time.perf_counter()
@@ -154,6 +164,7 @@ def _main(argv: Sequence[str] | None) -> int:
         with gc_paused():  # the shell owns the process; the figure is in jobs/base.py
             outcome = job.run(book, options)
         written = _write(args, outcome)
+        printed = _pdf(Path(pdf), outcome) if pdf else None
     except BookError as exc:
         print(f"hyeopchi: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE
@@ -169,6 +180,8 @@ def _main(argv: Sequence[str] | None) -> int:
         print(outcome.summary)
         if written:
             print(f"결과 시트 {', '.join(s.name for s in outcome.sheets)} → {written}")
+        if printed:
+            print(f"PDF → {printed}")
         print(f"({time.perf_counter() - started:.2f}초)")
     return outcome.exit_code
 
@@ -196,6 +209,14 @@ def _write(args: argparse.Namespace, outcome: Outcome) -> Path | None:
     if out and Path(out).resolve() == src.resolve():
         raise BookError("--out 경로가 입력 파일과 같습니다. 원본에 쓰려면 --in-place를 사용하세요.")
     return write_sheets(src, outcome.sheets, dest=Path(out) if out else None)
+
+
+def _pdf(target: Path, outcome: Outcome) -> Path | None:
+    if not outcome.sheets:
+        return None
+    from .io.pdf import write_pdf
+
+    return write_pdf(outcome.sheets, target)
 
 
 def _json_default(value: Any) -> Any:

@@ -398,7 +398,7 @@ def _rebuild(spec: SheetSpec, tables: list[_Table], placer: _Placer, heights: di
     for t_index, at in copies:
         b = tables[t_index].block
         blocks.append(replace(b, row=at, values=b.values[:b.header_rows], total_rows=0,
-                              new_page=False, row_styles={}))
+                              new_page=False, row_styles={}, links={}))
     merges = [replace(m, first_row=pos[m.first_row], last_row=pos[m.first_row]
                       + m.last_row - m.first_row) for m in spec.merges]
     for t_index, at in copies:
@@ -439,7 +439,9 @@ def _moved(b: Block, pos: dict[int, int]) -> list[Block]:
                                   header_rows=min(head, len(values)), total_rows=total,
                                   new_page=b.new_page and not start,
                                   row_styles={k - start: v for k, v in b.row_styles.items()
-                                              if start <= k < i}))
+                                              if start <= k < i},
+                                  links={(k - start, j): v for (k, j), v in b.links.items()
+                                         if start <= k < i}))
             start = i
     return pieces
 

@@ -55,6 +55,9 @@ class Block:
     wrap: frozenset[int] = frozenset()  # column offsets whose text wraps (rows grow to fit)
     row_styles: dict[int, str] = field(default_factory=dict)  # row offset -> style (subtotals)
     keep_with_next: bool = False  # printed on the same page as the block below it
+    # (row offset, column offset) -> (location in this book, e.g. "'위원'!C5", tooltip):
+    # the cell becomes a link there, drawn the same by every shell
+    links: dict[tuple[int, int], tuple[str, str]] = field(default_factory=dict)
 
     @property
     def height(self) -> int:

@@ -356,6 +356,9 @@ MESSAGE_WIDTH = 60  # 내용 wraps inside this many characters
 VALUE_WIDTH = 24  # other columns (값 wraps) at most
 
 
+MAX_LINKS = 2000  # Excel keeps at most 65,530 links a sheet; past this the table is the list
+
+
 def result_sheet(report: Report, source: str = "", head: str = "") -> SheetSpec:
     """The faults as a printable table, errors first. `head`: the running head of its pages
     (기관명 and what was checked)."""
@@ -367,7 +370,11 @@ def result_sheet(report: Report, source: str = "", head: str = "") -> SheetSpec:
     if source:  # the input by its file name, never a folder path
         blocks.append(Block(1, 0, [[f"대상: {file_name(source)}"]], style="note"))
     if rows:
-        blocks.append(Block(3, 0, [_HEADERS, *rows], header_rows=1, wrap=frozenset({6, 7})))
+        # each fault's 셀 links to that cell, its message the tip (the first MAX_LINKS)
+        links = {(1 + k, 2): ("'" + str(row[1]).replace("'", "''") + f"'!{row[2]}", str(row[6]))
+                 for k, row in enumerate(rows[:MAX_LINKS]) if row[1] and row[2]}
+        blocks.append(Block(3, 0, [_HEADERS, *rows], header_rows=1, wrap=frozenset({6, 7}),
+                            links=links))
     else:
         blocks.append(Block(3, 0, [["오류와 경고가 없습니다."]], style="label"))
     spec = SheetSpec(

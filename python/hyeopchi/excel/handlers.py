@@ -1,8 +1,10 @@
-"""The 실행 sheet's buttons. Each is `read tables -> call the CLI's job -> write sheets`.
+"""The 실행 sheet's buttons. Each is `read tables -> run the job -> bring in its sheets`.
 
 Run by RunPython without arguments (`xw.Book.caller()`), or from code with an xw.Book.
-Every outcome, good or bad, ends as one Korean line in the 실행 sheet's 상태 cell; no
-exception reaches Excel.
+The result sheets are rendered by the CLI's renderer and brought into the book by desktop
+Excel (excel/deliver.py, excel/desktop.py). Progress shows in the 상태 cell and Excel's status
+bar; every outcome, good or bad, ends as one Korean line in 상태 naming the hyeopchi version.
+No exception reaches Excel.
 """
 
 from __future__ import annotations
@@ -13,13 +15,17 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from .. import __version__
 from ..core.issues import BookError
 from ..core.outcome import Outcome
 from ..jobs import JOBS, AnyJob, OptionError, from_values
 from . import control as ctl
+from .deliver import insert_results, save_documents
+from .desktop import Desktop, XlwingsDesktop
 from .grid import read_open_book
-from .marks import clear_marks, link_faults, mark_issues, previous_marks
-from .render import render
+from .marks import clear_marks, mark_issues, previous_marks
+
+DESKTOP: Desktop = XlwingsDesktop()  # what only desktop Excel does; tests put a fake here
 
 
 @dataclass
@@ -69,27 +75,54 @@ def screen(book: Any = None) -> Run:
     return run_job("screen", book)
 
 
-def run_job(name: str, book: Any = None) -> Run:
+def run_job(name: str, book: Any = None, desktop: Desktop | None = None) -> Run:
     """Run the job `name` on the open book with options from the 실행 sheet."""
     started = time.perf_counter()
     job = JOBS.get(name)
     label = job.label if job is not None else name
+    desktop = desktop if desktop is not None else DESKTOP
     try:
         book = book if book is not None else _caller()
         control, control_sheet = ctl.read_control(book)
     except Exception as exc:  # noqa: BLE001 - nothing may reach an Excel dialog
         return Run(name, _unexpected(label, exc), ok=False)
+    progress = Progress(book, control, control_sheet, desktop, label)
     run = Run(name, "", ok=False)
     try:
-        run = _execute(_known(job, name), book, control)
+        run = _execute(_known(job, name), book, control, desktop, progress)
         seconds = time.perf_counter() - started
-        run.status = f"{run.status or label + ' 완료'} ({seconds:.1f}초, {_now()})"
+        run.status = f"{run.status or label + ' 완료'} ({seconds:.1f}초, {_stamp()})"
     except BookError as exc:
-        run.status = f"{label} 실패: {exc} ({_now()})"
+        run.status = f"{label} 실패: {exc} ({_stamp()})"
     except Exception as exc:  # noqa: BLE001 - nothing may reach an Excel dialog
         run.status = _unexpected(label, exc)
-    write_status(book, control, control_sheet, run.status)
+    progress.done(run.status)
     return run
+
+
+@dataclass
+class Progress:
+    """Where a long run shows how far it got: the 상태 cell everywhere, the status bar on the
+    desktop (through the Desktop seam)."""
+
+    book: Any
+    control: ctl.Control
+    sheet: Any
+    desktop: Desktop
+    label: str
+    steps: list[str] = field(default_factory=list)
+
+    def step(self, doing: str) -> None:
+        self.steps.append(doing)
+        self.sheet = write_status(self.book, self.control, self.sheet,
+                                  f"{self.label}: {doing}… (hyeopchi {__version__})")
+        with contextlib.suppress(Exception):  # best effort, never a dialog
+            self.desktop.status_bar(self.book, f"hyeopchi {self.label}: {doing}…")
+
+    def done(self, status: str) -> None:
+        self.sheet = write_status(self.book, self.control, self.sheet, status)
+        with contextlib.suppress(Exception):
+            self.desktop.status_bar(self.book, None)
 
 
 def _known(job: AnyJob | None, name: str) -> AnyJob:
@@ -114,19 +147,17 @@ def job_options(job: AnyJob, control: ctl.Control) -> Any:
         raise BookError(str(exc)) from None
 
 
-def _execute(job: AnyJob, book: Any, control: ctl.Control) -> Run:
+def _execute(job: AnyJob, book: Any, control: ctl.Control, desktop: Desktop,
+             progress: Progress) -> Run:
     options = job_options(job, control)
+    progress.step("시트 읽는 중")
     data = read_open_book(book, job.sheets)
     validating = job.name == "validate"
     before = previous_marks(book, "검증결과") if validating else []
+    progress.step("계산 중")
     outcome = job.run(data, options)
-    written, skipped = [], []
-    for spec in outcome.sheets:
-        sheet, missed = render(book, spec)
-        written.append(spec.name)
-        skipped += missed
-        if validating:
-            link_faults(sheet, spec)
+    progress.step("결과 시트 만드는 중")
+    written = insert_results(book, outcome.sheets, desktop)
     parts = [outcome.summary]
     if validating:
         clear_marks(book, before)
@@ -137,22 +168,31 @@ def _execute(job: AnyJob, book: Any, control: ctl.Control) -> Run:
                 " (이 환경에서는 메모를 달 수 없어 내용은 검증결과 시트의 셀 링크에 있습니다)")))
     if written:
         parts.append(f"결과 시트: {', '.join(written)}")
-    if skipped:
-        parts.append(f"차트 {len(skipped)}개는 이 환경에서 그릴 수 없어 생략")
+    if job.pdf and written:
+        progress.step("보고서 파일(.xlsx, .pdf) 저장 중")
+        saved = save_documents(book, outcome.sheets, desktop)
+        if saved.folder is None:
+            parts.append("통합문서를 저장하면 같은 폴더에 보고서 파일(.xlsx, .pdf)도 만듭니다")
+        else:
+            parts.append(f"파일: {', '.join(p.name for p in saved.files)} ({saved.folder})")
     text = ". ".join(p.rstrip(". ") for p in parts if p) + "."
     return Run(job.name, text, ok=outcome.exit_code == 0, outcome=outcome, sheets=written)
 
 
-def write_status(book: Any, control: ctl.Control, sheet: Any, text: str) -> None:
-    """Write `text` right of the 상태 label (made at the top of 실행 when absent)."""
+def write_status(book: Any, control: ctl.Control, sheet: Any, text: str) -> Any:
+    """Write `text` right of the 상태 label (made at the top of 실행 when absent); returns the
+    실행 sheet (None if even that failed)."""
     with contextlib.suppress(Exception):  # the status is best effort, never a dialog
         if sheet is None:
-            sheet = book.sheets.add(ctl.SHEET, before=book.sheets[0])
+            names = [s.name for s in book.sheets]
+            sheet = (book.sheets[ctl.SHEET] if ctl.SHEET in names
+                     else book.sheets.add(ctl.SHEET, before=book.sheets[0]))
         if ctl.STATUS in control.cells:
             r, c = control.cells[ctl.STATUS]
             sheet.range((r + 1, c + 1)).value = text
         else:
             sheet.range("A1").value = [[ctl.STATUS, text]]
+    return sheet
 
 
 def _caller() -> Any:
@@ -161,10 +201,10 @@ def _caller() -> Any:
     return xw.Book.caller()
 
 
-def _now() -> str:
-    return dt.datetime.now().strftime("%H:%M:%S")
+def _stamp() -> str:
+    return f"{dt.datetime.now().strftime('%H:%M:%S')}, hyeopchi {__version__}"
 
 
 def _unexpected(label: str, exc: BaseException) -> str:
     return (f"{label} 중 예상하지 못한 오류가 발생했습니다 ({type(exc).__name__}: "
-            f"{str(exc)[:200]}). 입력 시트는 바뀌지 않았습니다.")
+            f"{str(exc)[:200]}). 입력 시트는 바뀌지 않았습니다. (hyeopchi {__version__})")

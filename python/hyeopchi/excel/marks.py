@@ -3,7 +3,8 @@
 Which cells were marked is read back from the previous 검증결과 sheet (its 시트 and 셀
 columns), so the next run clears exactly those marks and no other formatting.
 Notes need an engine that can add them (desktop Excel, Office.js); xlwings' remote
-engine with the VBA client cannot, so there the message stays in 검증결과 only.
+engine with the VBA client cannot, so there the message stays in 검증결과 only, where each
+fault's 셀 links to the cell (drawn by the renderer, core/validate.result_sheet).
 """
 
 from __future__ import annotations
@@ -89,30 +90,3 @@ def _note(rng: Any, text: str) -> bool:
         return False
     return True
 
-
-def link_faults(sheet: Any, spec: Any, limit: int = MAX_MARKS) -> int:
-    """In the result sheet, make each fault's 셀 a link to that cell, its message the tip.
-
-    Works in every engine (xlwings' remote engine with the VBA client included, where
-    notes cannot be added), so each message is one click away from its cell.
-    """
-    linked = 0
-    for block in spec.blocks:
-        if not block.header_rows or not block.values:
-            continue
-        head = [header_key(v) if isinstance(v, str) else "" for v in block.values[0]]
-        if not {"시트", "셀"} <= set(head):
-            continue
-        js, jc = head.index("시트"), head.index("셀")
-        jm = head.index("내용") if "내용" in head else None
-        for k, row in enumerate(block.values[block.header_rows:][:limit]):
-            if not (len(row) > max(js, jc) and row[js] and row[jc]):
-                continue
-            tip = str(row[jm])[:250] if jm is not None and jm < len(row) else None
-            target = sheet.range((block.row + block.header_rows + k + 1, block.col + jc + 1))
-            try:
-                target.add_hyperlink(f"#'{row[js]}'!{row[jc]}", str(row[jc]), tip)
-            except (NotImplementedError, AttributeError):
-                return linked
-            linked += 1
-    return linked

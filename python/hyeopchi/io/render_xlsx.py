@@ -36,6 +36,7 @@ DATETIME = "yyyy-mm-dd hh:mm"
 TIME = "hh:mm"
 PAPER_A4 = 9
 MAX_TEXT = 32767  # Excel's limit on the characters in one cell
+MAX_TIP = 255  # Excel's limit on a hyperlink's screen tip
 
 WORKBOOK_OPTIONS: dict[str, Any] = {
     "strings_to_formulas": False,
@@ -47,8 +48,12 @@ WORKBOOK_OPTIONS: dict[str, Any] = {
 
 # Every style names the font itself (no theme scheme, which would let the host book's
 # theme font win once the sheet is grafted into it).
+# The explicit black also keeps each style's font apart from the workbook's default font
+# (font 0), so XlsxWriter marks it applied (applyFont): a cell copied into another book by
+# desktop Excel, or grafted by writeback, keeps 맑은 고딕 instead of taking that book's
+# Normal font.
 _BASE = {"font_name": FONT, "font_size": FONT_SIZE, "font_charset": HANGUL_CHARSET,
-         "font_scheme": "none", "valign": "vcenter"}
+         "font_scheme": "none", "font_color": "#000000", "valign": "vcenter"}
 STYLE_PROPS: dict[str, dict[str, Any]] = {
     "title": {"bold": True, "font_size": 16},
     "subtitle": {"bold": True, "font_size": 12},
@@ -279,8 +284,13 @@ def _write_block(sheet: Worksheet, block: Block, formats: Formats) -> None:
                 num_format = block.number_formats.get(j) or _default_format(value)
                 if j in block.wrap and style == "cell":
                     cell_style = "wrap"
-            write_value(sheet, block.row + i, block.col + j, value,
-                        formats.get(cell_style, num_format, alignment(value)))
+            fmt = formats.get(cell_style, num_format, alignment(value))
+            link = block.links.get((i, j))
+            if link is not None and isinstance(value, str) and value:
+                sheet.write_url(block.row + i, block.col + j, "internal:" + link[0], fmt,
+                                string=value[:MAX_TEXT], tip=link[1][:MAX_TIP] or None)
+            else:
+                write_value(sheet, block.row + i, block.col + j, value, fmt)
 
 
 # --- page setup and charts ----------------------------------------------------------------

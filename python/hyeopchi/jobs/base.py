@@ -28,6 +28,7 @@ class Job(Generic[OptionsT]):
     writes: bool = True  # has result sheets (--out / --in-place)
     needs_output: bool = False  # refuses to run without somewhere to write (report)
     in_batch: bool = True  # batch runs it when its options can be filled for a month
+    pdf: bool = False  # a document for 전자결재: CLI --pdf; the button also saves .xlsx/.pdf files
 
     def fields(self) -> tuple[Field, ...]:
         return fields(self.options)

@@ -144,12 +144,13 @@ ATTENDANCE = Job("attendance", "회의 참석율과 평가지표 4-1 점수", "�
                  _attendance)
 ALLOWANCE = Job("allowance", "월별 회의 참석수당 지급 명세", "수당 계산",
                 ("위원", "조직", "활동", "회의", "출석", "수당기준", "설정"), AllowanceOptions,
-                _allowance)
+                _allowance, pdf=True)
 REPORT = Job("report", "위·해촉 현황 월별보고 시트 작성", "월간 위·해촉 보고",
              ("위원", "조직", "활동", "회의", "출석", "설정"), ReportOptions, _report,
-             needs_output=True)
+             needs_output=True, pdf=True)
 REVIEW = Job("review", "운영 점검 (성별 균형·활동·정원·연속 불참·겸직, 임기 만료, 우수 활동위원)",
-             "운영 점검", ("위원", "조직", "활동", "회의", "출석", "설정"), ReviewOptions, _review)
+             "운영 점검", ("위원", "조직", "활동", "회의", "출석", "설정"), ReviewOptions, _review,
+             pdf=True)
 SCREEN = Job("screen", "위원 신청자 심사 점수 집계와 순위", "심사 집계", ("심사",), MaskOptions,
              _screen)
 

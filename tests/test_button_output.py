@@ -1,0 +1,246 @@
+"""Every button's result sheets are the CLI's: the same formatting and page setup, property by
+property, for the same book and parameters.
+
+The button runs on xlwings' remote engine (a JSON copy of the sample book with the 실행
+sheet's default inputs); desktop Excel's part (copying the rendered sheets in, PDF, status bar)
+is tests/fakes.FakeDesktop, which keeps the file Excel would copy from. That file's sheets are
+compared with the sheets `hyeopchi COMMAND --out` grafted into a copy of the same book: values,
+number formats, fonts, fills, borders, alignment, merges, widths, heights, frozen panes, page
+setup (paper, orientation, fit, margins, print titles, print area, header/footer), autofilter,
+links and charts. Desktop Excel's Sheet.copy carries all of these (README: what only desktop
+Excel does).
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import openpyxl.styles
+import pytest
+import xlwings as xw
+from fakes import FakeDesktop
+from openpyxl.cell.cell import MergedCell
+from openpyxl.worksheet.worksheet import Worksheet
+from test_excel_handlers import payload_from_xlsx, status_written
+
+from hyeopchi import __version__
+from hyeopchi.cli import main
+from hyeopchi.excel import control as ctl
+from hyeopchi.excel import handlers, layout
+
+SAMPLE = Path(__file__).resolve().parents[1] / "workbook" / "sample" / "seodaemun-2021.xlsx"
+
+pytestmark = pytest.mark.usefixtures("remote_engine")
+
+# button handler -> the CLI arguments that the 실행 sheet's defaults (layout.INPUTS: 기준일
+# 2021-03-01, 기준월 2021-03, 평가기간 2021-01-01..2021-12-31, 유형 전체) stand for
+CLI_ARGS = {
+    "validate": [],
+    "overlap": ["--date", "2021-03-01"],
+    "attendance": ["--from", "2021-01-01", "--to", "2021-12-31"],
+    "allowance": ["--month", "2021-03"],
+    "report": ["--month", "2021-03"],
+    "screen": [],
+}
+
+
+@pytest.fixture(scope="module")
+def sample_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    wb = openpyxl.load_workbook(SAMPLE)
+    ws = wb.create_sheet(ctl.SHEET, 0)
+    for row in layout.control_rows():
+        ws.append(row)
+    path = tmp_path_factory.mktemp("sample") / "seodaemun-2021.xlsx"
+    wb.save(path)
+    return path
+
+
+def _color(c: Any) -> Any:
+    return None if c is None else (c.type, c.rgb if c.type == "rgb" else c.value, c.tint)
+
+
+def cell_properties(ws: Worksheet) -> dict[str, tuple[Any, ...]]:
+    out = {}
+    for row in ws.iter_rows():
+        for c in row:
+            if isinstance(c, MergedCell):  # shown by the range's first cell; openpyxl keeps
+                out[c.coordinate] = ("merged", tuple(  # only the edges' borders
+                    s.style for s in (c.border.left, c.border.right, c.border.top,
+                                      c.border.bottom)))
+                continue
+            if not c.has_style:  # the book's default style: the host book's, either way
+                out[c.coordinate] = (c.value, "default")
+                continue
+            f, fill, b, a = c.font, c.fill, c.border, c.alignment
+            out[c.coordinate] = (
+                c.value, c.number_format,
+                (f.name, f.sz, f.b, f.i, f.u, f.strike, _color(f.color), f.charset),
+                (fill.fill_type, _color(fill.fgColor) if fill.fill_type else None),
+                tuple((s.style, _color(s.color) if s.style else None)
+                      for s in (b.left, b.right, b.top, b.bottom)),
+                (a.horizontal, a.vertical, a.wrap_text, a.indent, a.text_rotation))
+    return out
+
+
+def sheet_properties(ws: Worksheet) -> dict[str, Any]:
+    ps, pm, hf = ws.page_setup, ws.page_margins, ws.oddHeader
+    widths = {}
+    for key, dim in ws.column_dimensions.items():
+        if dim.width:
+            for col in range(dim.min or openpyxl.utils.column_index_from_string(key),
+                             (dim.max or openpyxl.utils.column_index_from_string(key)) + 1):
+                widths[col] = dim.width
+    return {
+        "merges": sorted(str(r) for r in ws.merged_cells.ranges),
+        "widths": widths,
+        "heights": {r: d.height for r, d in ws.row_dimensions.items() if d.height},
+        "freeze": ws.freeze_panes,
+        "paper": ps.paperSize, "orientation": ps.orientation,
+        "fit": (ws.sheet_properties.pageSetUpPr.fitToPage
+                if ws.sheet_properties.pageSetUpPr else None, ps.fitToWidth, ps.fitToHeight),
+        "scale": ps.scale,
+        "margins": (pm.left, pm.right, pm.top, pm.bottom, pm.header, pm.footer),
+        "centered": (ws.print_options.horizontalCentered, ws.print_options.verticalCentered),
+        "print_titles": (ws.print_title_rows, ws.print_title_cols),
+        "print_area": ws.print_area,
+        "header": (hf.left.text, hf.center.text, hf.right.text),
+        "footer": (ws.oddFooter.left.text, ws.oddFooter.center.text, ws.oddFooter.right.text),
+        "autofilter": ws.auto_filter.ref,
+        "links": sorted((c.coordinate, c.hyperlink.location, c.hyperlink.tooltip)
+                        for row in ws.iter_rows() for c in row if c.hyperlink),
+        "charts": [(type(ch).__name__, ch.anchor._from.row, ch.anchor._from.col)
+                   for ch in ws._charts],
+    }
+
+
+def chart_xml(data: bytes) -> list[bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return [zf.read(n) for n in sorted(zf.namelist()) if n.startswith("xl/charts/chart")]
+
+
+@pytest.mark.parametrize("handler", [b[2] for b in layout.BUTTONS if b[2] in CLI_ARGS])
+def test_button_sheets_carry_exactly_the_clis_formatting_and_page_setup(
+        sample_book: Path, tmp_path: Path, handler: str) -> None:
+    desktop = FakeDesktop()
+    book = xw.Book(json=payload_from_xlsx(sample_book))
+    run = handlers.run_job(handler, book, desktop)
+    assert run.sheets, run.status
+    out = tmp_path / "cli.xlsx"
+    assert main([handler, str(sample_book), *CLI_ARGS[handler], "--out", str(out)]) in (0, 1)
+    cli = openpyxl.load_workbook(out)
+    assert [i.names for i in desktop.inserted] == [run.sheets]
+    rendered_bytes = desktop.inserted[0].data
+    rendered = openpyxl.load_workbook(io.BytesIO(rendered_bytes))
+    assert rendered.sheetnames == run.sheets
+    for name in run.sheets:
+        mine, theirs = rendered[name], cli[name]
+        assert cell_properties(mine) == cell_properties(theirs), name
+        assert sheet_properties(mine) == sheet_properties(theirs), name
+    # charts: the same chart parts the CLI wrote (graft copies them byte for byte)
+    cli_charts = [c for c in chart_xml(out.read_bytes()) if c in chart_xml(rendered_bytes)]
+    assert cli_charts == chart_xml(rendered_bytes)
+
+
+def test_every_button_is_compared() -> None:
+    # a new button needs its CLI arguments above (and the job registry has the same names)
+    assert {b[2] for b in layout.BUTTONS} - {"doctor"} == set(CLI_ARGS)
+
+
+def test_the_comparison_sees_a_difference(sample_book: Path) -> None:
+    # the property lists above are sensitive: each kind of change shows
+    desktop = FakeDesktop()
+    handlers.run_job("report", xw.Book(json=payload_from_xlsx(sample_book)), desktop)
+    ws = openpyxl.load_workbook(io.BytesIO(desktop.inserted[0].data))["위해촉_2021-03"]
+    sheet, cells = sheet_properties(ws), cell_properties(ws)
+    ws.page_setup.orientation = "portrait" if sheet["orientation"] == "landscape" else "landscape"
+    ws.page_margins.left = 2.0
+    ws.column_dimensions["A"].width = 3
+    changed = sheet_properties(ws)
+    assert [k for k in sheet if sheet[k] != changed[k]] == ["widths", "orientation", "margins"]
+    filled = next(c for c, p in cells.items() if len(p) > 3 and p[3][0] == "solid")
+    ws[filled].fill = openpyxl.styles.PatternFill(None)
+    ws["A1"].font = openpyxl.styles.Font(name="Arial")
+    after = cell_properties(ws)
+    assert {c for c in cells if cells[c] != after[c]} == {filled, "A1"}
+
+
+# --- progress, version, files beside the book (desktop through the fake) ----------------
+
+def test_progress_shows_in_status_and_status_bar_and_names_the_version(
+        sample_book: Path) -> None:
+    desktop = FakeDesktop()
+    book = xw.Book(json=payload_from_xlsx(sample_book))
+    run = handlers.run_job("allowance", book, desktop)
+    label = "수당 계산"
+    assert desktop.status == [f"hyeopchi {label}: 시트 읽는 중…", f"hyeopchi {label}: 계산 중…",
+                              f"hyeopchi {label}: 결과 시트 만드는 중…",
+                              f"hyeopchi {label}: 보고서 파일(.xlsx, .pdf) 저장 중…", None]
+    writes = [a["values"][0][0] for a in book.json()["actions"] if a["func"] == "setValues"
+              and a["sheet_position"] == 0 and a["start_row"] == layout.STATUS_ROW - 1]
+    assert writes[:3] == [f"{label}: 시트 읽는 중… (hyeopchi {__version__})",
+                          f"{label}: 계산 중… (hyeopchi {__version__})",
+                          f"{label}: 결과 시트 만드는 중… (hyeopchi {__version__})"]
+    assert writes[-1] == run.status == status_written(book)
+    assert run.status.endswith(f", hyeopchi {__version__})")
+
+
+def test_failure_status_names_the_version_too(tmp_path: Path) -> None:
+    rows = layout.control_rows()
+    rows[3][1] = "13월"  # 기준월
+    wb = openpyxl.Workbook()
+    wb.active.title = ctl.SHEET
+    for row in rows:
+        wb.active.append(row)
+    wb.save(tmp_path / "b.xlsx")
+    desktop = FakeDesktop()
+    run = handlers.run_job("allowance", xw.Book(json=payload_from_xlsx(tmp_path / "b.xlsx")),
+                           desktop)
+    assert not run.ok
+    assert run.status.startswith("수당 계산 실패: '실행' 시트의 '기준월' 값이")
+    assert run.status.endswith(f", hyeopchi {__version__})")
+    assert desktop.inserted == [] and desktop.status[-1] is None
+
+
+def test_documents_are_saved_beside_a_saved_book(sample_book: Path, tmp_path: Path) -> None:
+    payload = payload_from_xlsx(sample_book)
+    payload["book"]["name"] = str(tmp_path / "협치.xlsm")  # a saved book: its full name
+    desktop = FakeDesktop()
+    run = handlers.run_job("report", xw.Book(json=payload), desktop)
+    xlsx, pdf = tmp_path / "협치 위해촉_2021-03.xlsx", tmp_path / "협치 위해촉_2021-03.pdf"
+    assert desktop.pdfs == [("위해촉_2021-03", pdf)]  # Excel prints the copied sheet
+    assert f"파일: {xlsx.name}, {pdf.name} ({tmp_path})" in run.status
+    saved = openpyxl.load_workbook(xlsx)
+    assert saved.sheetnames == ["위해촉_2021-03"]
+    copied = openpyxl.load_workbook(io.BytesIO(desktop.inserted[0].data))["위해촉_2021-03"]
+    assert cell_properties(saved["위해촉_2021-03"]) == cell_properties(copied)
+    assert sheet_properties(saved["위해촉_2021-03"]) == sheet_properties(copied)
+
+
+def test_unsaved_book_says_where_files_would_go(sample_book: Path) -> None:
+    desktop = FakeDesktop()
+    run = handlers.run_job("report", xw.Book(json=payload_from_xlsx(sample_book)), desktop)
+    assert desktop.pdfs == []
+    assert "통합문서를 저장하면 같은 폴더에 보고서 파일(.xlsx, .pdf)도 만듭니다" in run.status
+
+
+def test_jobs_not_for_filing_save_no_files(sample_book: Path, tmp_path: Path) -> None:
+    payload = payload_from_xlsx(sample_book)
+    payload["book"]["name"] = str(tmp_path / "협치.xlsm")
+    desktop = FakeDesktop()
+    handlers.run_job("overlap", xw.Book(json=payload), desktop)
+    assert desktop.pdfs == [] and list(tmp_path.iterdir()) == []
+
+
+def test_rerun_puts_the_new_sheet_where_the_old_one_was(sample_book: Path) -> None:
+    desktop = FakeDesktop()
+    book = xw.Book(json=payload_from_xlsx(sample_book))
+    handlers.run_job("overlap", book, desktop)
+    handlers.run_job("screen", book, desktop)
+    handlers.run_job("overlap", book, desktop)
+    names = [s.name for s in book.sheets]
+    assert names[-2:] == ["중복활동현황", "심사결과"]
+    assert [i.after for i in desktop.inserted] == [None, None, names[-3]]
