@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pytest
 
 
 @dataclass
@@ -52,3 +53,19 @@ class FakeDesktop:
     def rendered(self, name: str) -> bytes:
         """The file whose sheets were brought in as `name`."""
         return next(i.data for i in self.inserted if name in i.names)
+
+
+def enable_remote_engine(mp: pytest.MonkeyPatch) -> None:
+    """xlwings' remote engine with the noncommercial key (tests only). xlwings reads the key
+    when first imported, so the remote engines are registered here if that import happened
+    without it."""
+    import xlwings as xw
+
+    mp.setenv("XLWINGS_LICENSE_KEY", "noncommercial")
+    for name in ("remote", "officejs"):
+        if name not in xw.engines.engines_by_name:
+            from xlwings.pro import _xlofficejs, _xlremote
+
+            impl = {"remote": _xlremote, "officejs": _xlofficejs}[name].engine
+            xw.engines.add(xw.main.Engine(impl=impl))
+            mp.setattr(xw, "__pro__", True)

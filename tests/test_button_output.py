@@ -244,3 +244,61 @@ def test_rerun_puts_the_new_sheet_where_the_old_one_was(sample_book: Path) -> No
     names = [s.name for s in book.sheets]
     assert names[-2:] == ["중복활동현황", "심사결과"]
     assert [i.after for i in desktop.inserted] == [None, None, names[-3]]
+
+
+# --- 설치 확인 (the doctor button) -----------------------------------------------------------
+
+def test_doctor_button_writes_its_sheet_and_status_here(sample_book: Path) -> None:
+    desktop = FakeDesktop()
+    book = xw.Book(json=payload_from_xlsx(sample_book))
+    run = handlers.doctor(book, desktop)
+    assert run.sheets == ["설치확인"]
+    assert run.status.startswith("설치 확인: 문제 0건. 결과 시트: 설치확인.")
+    assert run.status.endswith(f", hyeopchi {__version__})") and run.ok
+    ws = openpyxl.load_workbook(io.BytesIO(desktop.rendered("설치확인")))["설치확인"]
+    rows = [[c.value for c in row] for row in ws.iter_rows()]
+    table = rows[rows.index(["항목", "결과", "내용 (문제면 해결 방법)"]) + 1:]
+    checks = {r[0]: (r[1], r[2]) for r in table if r[0] and r[1]}
+    # an unsaved book (the remote engine gives no folder): the book checks say so
+    assert checks["hyeopchi 버전"][0] == "건너뜀"
+    for label in ("신뢰할 수 있는 위치", "VBA 프로젝트 개체 모델 액세스", "Excel 비트"):
+        assert checks[label] == ("건너뜀",
+                                 "Windows가 아니어서 확인하지 않았습니다 (레지스트리 없음).")
+    assert desktop.status[-1] is None
+
+
+def test_doctor_button_on_a_saved_office_workbook_checks_it_and_leaves_a_report(
+        tmp_path: Path) -> None:
+    office = Path(__file__).resolve().parents[1] / "workbook" / "hyeopchi.xlsm"
+    copy = tmp_path / "hyeopchi.xlsm"
+    copy.write_bytes(office.read_bytes())
+    payload = payload_from_xlsx(copy)
+    payload["book"]["name"] = str(copy)
+    desktop = FakeDesktop()
+    run = handlers.doctor(xw.Book(json=payload), desktop)
+    assert f"파일: 설치확인.txt ({tmp_path})" in run.status
+    text = (tmp_path / "설치확인.txt").read_bytes().decode("utf-8-sig").split("\r\n")
+    assert text[1] == f"통합문서: {copy}"
+    assert f"[정상] hyeopchi 버전: {__version__} (통합문서와 같음)" in text
+    assert f"[정상] xlwings 버전: {xw.__version__} (통합문서의 xlwings 모듈과 같음)" in text
+    assert text[-2] == "결과: 문제 0건 — 이 PC에서 통합문서를 쓸 수 있습니다."
+
+
+def test_links_stay_on_their_cells_when_pages_cut_a_table() -> None:
+    # two long tables: the first is cut at page breaks and its header repeated on each page
+    from hyeopchi.core.pagelayout import paginate
+    from hyeopchi.core.sheetspec import Block, SheetSpec
+
+    def table(row: int, n: int, tag: str) -> Block:
+        values = [["셀", "내용"], *[[f"{tag}{k}", "x"] for k in range(1, n + 1)]]
+        return Block(row, 0, values, header_rows=1,
+                     links={(k, 0): (f"'{tag}'!{values[k][0]}", "tip") for k in range(1, n + 1)})
+
+    spec = paginate(SheetSpec("표", blocks=[table(0, 150, "A"), table(152, 150, "B")]))
+    heads = [b for b in spec.blocks if b.values and b.values[0] == ["셀", "내용"]]
+    assert len(heads) > 2  # the tables were cut and their headers repeated
+    linked = [(b.values[i][j], loc) for b in spec.blocks for (i, j), (loc, _) in b.links.items()]
+    assert sorted(shown for shown, _ in linked) == sorted(
+        [f"A{k}" for k in range(1, 151)] + [f"B{k}" for k in range(1, 151)])
+    for shown, location in linked:  # each link sits on the cell naming its target
+        assert location == f"'{shown[0]}'!{shown}"

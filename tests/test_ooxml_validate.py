@@ -1,6 +1,7 @@
 """Microsoft's Open XML SDK validator (../shared/tools/ooxml-validate) on every kind of file
 hyeopchi writes: the office workbook, a batch copy and the summary book, an --in-place report,
-validate --out (also into the .xlsm), and each command's result sheets.
+validate --out (also into the .xlsm), each command's result sheets, and the buttons' files (the
+rendered file desktop Excel copies from, the report saved beside the book).
 
 An error counts as ours unless the input already had it (same part, XPath and error id) in
 XML we kept byte for byte: the whole part unchanged, or, in a part we add to (styles.xml gets
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
 
+import openpyxl
 import pytest
 from books import small_book, write_book
 
@@ -151,6 +153,35 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, P
     files["batch copy of an openpyxl book"] = (tmp / "batch" / "openpyxl.xlsx",
                                                archive / "openpyxl.xlsx")
     files["summary book"] = (tmp / "batch" / "요약.xlsx", None)
+
+    # the buttons: the file desktop Excel copies sheets from, and the report saved beside
+    # a saved book (xlwings' remote engine, desktop Excel's part faked: tests/fakes.py)
+    import xlwings as xw
+    from fakes import FakeDesktop, enable_remote_engine
+    from test_excel_handlers import payload_from_xlsx
+
+    from hyeopchi.excel import handlers, layout
+
+    with_control = openpyxl.load_workbook(SAMPLE)
+    control = with_control.create_sheet("실행", 0)
+    for row in layout.control_rows():
+        control.append(row)
+    with_control.save(tmp / "with-control.xlsx")
+    payload = payload_from_xlsx(tmp / "with-control.xlsx")
+    (tmp / "button").mkdir()
+    payload["book"]["name"] = str(tmp / "button" / "협치.xlsx")
+    desktop = FakeDesktop()
+    with pytest.MonkeyPatch.context() as mp:
+        enable_remote_engine(mp)
+        book = xw.Book(json=payload)
+        for name in ("report", "validate"):
+            assert handlers.run_job(name, book, desktop).sheets
+        handlers.doctor(book, desktop)
+    for k, inserted in enumerate(desktop.inserted):
+        (tmp / f"button-{k}.xlsx").write_bytes(inserted.data)
+        files[f"button's rendered {', '.join(inserted.names)}"] = (tmp / f"button-{k}.xlsx", None)
+    files["report saved beside the book by the button"] = (
+        tmp / "button" / "협치 위해촉_2021-03.xlsx", None)
     for label, (path, source) in files.items():
         assert path.exists(), label
         assert source is None or source.exists(), label

@@ -32,3 +32,7 @@ End Sub
 Public Sub HyeopchiScreen()
     RunPython "import hyeopchi.excel.handlers as h; h.screen()"
 End Sub
+
+Public Sub HyeopchiDoctor()
+    RunPython "import hyeopchi.excel.handlers as h; h.doctor()"
+End Sub

@@ -12,6 +12,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from .sheetspec import Block, SheetSpec, wrapped_height
+
 OK, PROBLEM, SKIPPED = "정상", "문제", "건너뜀"
 NEEDED_PYTHON = (3, 11)
 WHEELHOUSE = r"E:\hyeopchi\wheelhouse"  # the USB folder of docs/office-first-run.md
@@ -272,3 +274,22 @@ def report(facts: Facts, checks: list[Check], when: str) -> list[str]:
     lines.append(f"결과: 문제 {problems}건" + (" (각 줄의 해결 방법을 따르세요)" if problems else
                                                " — 이 PC에서 통합문서를 쓸 수 있습니다."))
     return lines
+
+
+SHEET = "설치확인"
+_WIDTHS = {0: 28, 1: 8, 2: 100}
+
+
+def result_sheet(facts: Facts, checks: list[Check], when: str) -> SheetSpec:
+    """The 설치 확인 button's sheet: the same lines as `hyeopchi doctor`, one check a row."""
+    lines = report(facts, checks, when)
+    rows = [["항목", "결과", "내용 (문제면 해결 방법)"], *[[c.label, c.status, c.message]
+                                                       for c in checks]]
+    top = 4 if facts.book is not None else 3
+    blocks = [Block(0, 0, [["hyeopchi 설치 확인"]], style="title"),
+              Block(1, 0, [[line] for line in lines[:top - 2]], style="note"),
+              Block(top, 0, rows, style="wrap", header_rows=1),
+              Block(top + len(rows) + 1, 0, [[lines[-1]]], style="label")]
+    heights = {top + 1 + i: wrapped_height(c.message, _WIDTHS[2]) for i, c in enumerate(checks)}
+    return SheetSpec(SHEET, blocks=blocks, col_widths=dict(_WIDTHS), row_heights=heights,
+                     landscape=True, fit_width=True)

@@ -13,14 +13,18 @@ import contextlib
 import datetime as dt
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..core import doctor as checkup
 from ..core.issues import BookError
 from ..core.outcome import Outcome
+from ..io._atomic import save_atomically
+from ..io.probes import gather
 from ..jobs import JOBS, AnyJob, OptionError, from_values
 from . import control as ctl
-from .deliver import insert_results, save_documents
+from .deliver import book_folder, insert_results, save_documents
 from .desktop import Desktop, XlwingsDesktop
 from .grid import read_open_book
 from .marks import clear_marks, mark_issues, previous_marks
@@ -73,6 +77,47 @@ def review(book: Any = None) -> Run:
 def screen(book: Any = None) -> Run:
     """심사 결과 집계."""
     return run_job("screen", book)
+
+
+def doctor(book: Any = None, desktop: Desktop | None = None, registry: Any = None) -> Run:
+    """설치 확인: `hyeopchi doctor` for this book on this PC, as the 설치확인 sheet, and as
+    설치확인.txt beside a saved book (to send to whoever helps)."""
+    started = time.perf_counter()
+    label = "설치 확인"
+    desktop = desktop if desktop is not None else DESKTOP
+    try:
+        book = book if book is not None else _caller()
+        control, control_sheet = ctl.read_control(book)
+    except Exception as exc:  # noqa: BLE001 - nothing may reach an Excel dialog
+        return Run("doctor", _unexpected(label, exc), ok=False)
+    progress = Progress(book, control, control_sheet, desktop, label)
+    run = Run("doctor", "", ok=False)
+    try:
+        progress.step("확인 중")
+        folder = book_folder(book)
+        path = Path(str(book.fullname)) if folder is not None else None
+        facts = gather(path if path is not None and path.is_file() else None, __version__,
+                       registry=registry)
+        checks = checkup.diagnose(facts)
+        when = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+        written = insert_results(book, [checkup.result_sheet(facts, checks, when)], desktop)
+        problems = sum(c.status == checkup.PROBLEM for c in checks)
+        parts = [f"설치 확인: 문제 {problems}건" + (" (설치확인 시트의 해결 방법을 따르세요)"
+                                                 if problems else ""),
+                 f"결과 시트: {', '.join(written)}"]
+        if folder is not None:
+            text = "\r\n".join(checkup.report(facts, checks, when)) + "\r\n"
+            save_atomically(folder / "설치확인.txt", text.encode("utf-8-sig"))
+            parts.append(f"파일: 설치확인.txt ({folder})")
+        seconds = time.perf_counter() - started
+        status = ". ".join(parts) + f". ({seconds:.1f}초, {_stamp()})"
+        run = Run("doctor", status, ok=problems == 0, sheets=written)
+    except BookError as exc:
+        run.status = f"{label} 실패: {exc} ({_stamp()})"
+    except Exception as exc:  # noqa: BLE001 - nothing may reach an Excel dialog
+        run.status = _unexpected(label, exc)
+    progress.done(run.status)
+    return run
 
 
 def run_job(name: str, book: Any = None, desktop: Desktop | None = None) -> Run:

@@ -29,6 +29,7 @@ BUTTONS: tuple[tuple[str, str, str], ...] = (
     ("HyeopchiReport", "월간 위·해촉 보고", "report"),
     ("HyeopchiReview", "운영 점검", "review"),
     ("HyeopchiScreen", "심사 집계", "screen"),
+    ("HyeopchiDoctor", "설치 확인", "doctor"),
 )
 
 
