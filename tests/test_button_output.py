@@ -302,3 +302,13 @@ def test_links_stay_on_their_cells_when_pages_cut_a_table() -> None:
         [f"A{k}" for k in range(1, 151)] + [f"B{k}" for k in range(1, 151)])
     for shown, location in linked:  # each link sits on the cell naming its target
         assert location == f"'{shown[0]}'!{shown}"
+
+
+def test_the_real_desktop_says_so_in_korean_off_the_desktop(sample_book: Path) -> None:
+    # xlwings' remote engine cannot open a second book: the real seam refuses in one line
+    from hyeopchi.excel.desktop import XlwingsDesktop
+
+    book = xw.Book(json=payload_from_xlsx(sample_book))
+    run = handlers.run_job("overlap", book, XlwingsDesktop())
+    assert not run.ok
+    assert run.status.startswith("중복활동 현황 실패: 이 Excel 환경에서는 결과 시트를 붙일 수 없습니다")

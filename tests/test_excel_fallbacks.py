@@ -1,9 +1,10 @@
-"""The two places the Excel side deliberately goes on when the engine lacks a feature (issue 10,
-fail closed: every suppressed error has a reason and a test of its path).
+"""Where the Excel side deliberately goes on when the engine lacks a feature (issue 10, fail
+closed: every suppressed error has a reason and a test of its path).
 
 - marks.clear_marks: an engine without notes (xlwings' remote engine) still gets its fills
   cleared; on one with notes, only hyeopchi's own notes are deleted.
-- render._freeze: an engine without frozen panes shows the sheet unfrozen.
+(The result sheets' frozen panes no longer have a fallback: they come with the rendered sheet
+that desktop Excel copies in, issue 11.)
 Plain stand-ins for xlwings objects, so the paths run without an engine.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hyeopchi.excel import marks, render
+from hyeopchi.excel import marks
 
 
 class Note:
@@ -67,39 +68,3 @@ def test_clear_marks_deletes_only_hyeopchi_notes() -> None:
     assert (ours.deleted, theirs.deleted) == (True, False)
     assert (d2.color, d3.color) == (None, None)
 
-
-class Address:
-    def __init__(self, address: str) -> None:
-        self.address = address
-
-
-class Panes:
-    def __init__(self, works: bool) -> None:
-        self.works = works
-        self.at: str | None = None
-
-    def freeze_at(self, address: str) -> None:
-        if not self.works:
-            raise NotImplementedError("remote engine: no frozen panes")
-        self.at = address
-
-
-class PaneSheet:
-    def __init__(self, works: bool) -> None:
-        self.freeze_panes = Panes(works)
-
-    def range(self, cell: tuple[int, int]) -> Address:
-        row, col = cell
-        return Address(f"${chr(64 + col)}${row}")
-
-
-def test_freeze_on_an_engine_without_panes_goes_on_unfrozen() -> None:
-    sheet = PaneSheet(works=False)
-    render._freeze(sheet, (3, 0))
-    assert sheet.freeze_panes.at is None
-
-
-def test_freeze_freezes_below_the_header_row() -> None:
-    sheet = PaneSheet(works=True)
-    render._freeze(sheet, (3, 0))  # rows 0..2 and no column frozen: the cell A4
-    assert sheet.freeze_panes.at == "$A$4"

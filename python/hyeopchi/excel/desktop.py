@@ -37,16 +37,23 @@ class Desktop(Protocol):
         """Show `text` in Excel's status bar; None gives the bar back to Excel."""
 
 
+NOT_DESKTOP_ENGINES = ("remote", "officejs", "calamine")  # xlwings engines without a desktop
+
+
+def _require_desktop(book: Any) -> None:
+    engine = getattr(getattr(getattr(book, "app", None), "engine", None), "name", None)
+    if engine in NOT_DESKTOP_ENGINES:
+        raise BookError(NOT_DESKTOP)
+
+
 class XlwingsDesktop:
     """Desktop Excel through xlwings (Windows COM, or AppleScript on a Mac)."""
 
     def insert_sheets(self, book: Any, source: Path, names: Sequence[str],
                       after: str | None) -> None:
+        _require_desktop(book)
         app = book.app
-        try:
-            opened = app.books.open(str(source), update_links=False, read_only=True)
-        except NotImplementedError:
-            raise BookError(NOT_DESKTOP) from None
+        opened = app.books.open(str(source), update_links=False, read_only=True)
         alerts = app.display_alerts
         app.display_alerts = False  # no "name already exists" prompt mid-copy
         try:
@@ -59,11 +66,10 @@ class XlwingsDesktop:
         book.activate()
 
     def save_pdf(self, book: Any, sheet: str, target: Path) -> None:
-        try:
-            book.sheets[sheet].to_pdf(str(target))
-        except NotImplementedError:
-            raise BookError(NOT_DESKTOP) from None
+        _require_desktop(book)
+        book.sheets[sheet].to_pdf(str(target))
 
     def status_bar(self, book: Any, text: str | None) -> None:
-        with contextlib.suppress(NotImplementedError):  # the remote engine has no status bar
+        with contextlib.suppress(BookError, NotImplementedError):  # no desktop: no status bar
+            _require_desktop(book)
             book.app.status_bar = text if text is not None else False
