@@ -312,3 +312,14 @@ def test_the_real_desktop_says_so_in_korean_off_the_desktop(sample_book: Path) -
     run = handlers.run_job("overlap", book, XlwingsDesktop())
     assert not run.ok
     assert run.status.startswith("중복활동 현황 실패: 이 Excel 환경에서는 결과 시트를 붙일 수 없습니다")
+
+
+def test_a_failed_copy_leaves_the_old_result_sheet(sample_book: Path) -> None:
+    from hyeopchi.excel.desktop import XlwingsDesktop
+
+    book = xw.Book(json=payload_from_xlsx(sample_book))
+    handlers.run_job("overlap", book, FakeDesktop())
+    before = [s.name for s in book.sheets]
+    run = handlers.run_job("overlap", book, XlwingsDesktop())  # refuses off the desktop
+    assert not run.ok
+    assert [s.name for s in book.sheets] == before

@@ -343,8 +343,10 @@ def test_rerun_replaces_the_result_sheet(sample_with_control: Path) -> None:
     handlers.overlap(book)
     handlers.overlap(book)
     assert [s.name for s in book.sheets].count("중복활동현황") == 1
-    assert [a["func"] for a in actions(book) if a["func"] in ("addSheet", "sheetDelete")] == [
-        "addSheet", "sheetDelete", "addSheet"]
+    # the old sheet steps aside, the new one comes in, then the old one goes
+    assert [a["func"] for a in actions(book)
+            if a["func"] in ("addSheet", "setSheetName", "sheetDelete")] == [
+        "addSheet", "setSheetName", "addSheet", "sheetDelete"]
 
 
 def test_bad_day_on_control_sheet_becomes_korean_status(tmp_path: Path) -> None:

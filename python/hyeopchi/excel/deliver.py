@@ -45,9 +45,19 @@ def insert_results(book: Any, specs: Sequence[SheetSpec], desktop: Desktop) -> l
         # a unique name: Excel cannot open two books of the same name at once
         source = Path(tmp) / f"hyeopchi-{uuid.uuid4().hex[:12]}.xlsx"
         source.write_bytes(render_bytes(named))
-        for name in old:  # the 실행 sheet stays, so the book never runs out of sheets
-            book.sheets[name].delete()
-        desktop.insert_sheets(book, source, names, after)
+        # The old sheets step aside under a temporary name and go only once the new ones
+        # are in: a failed copy leaves the book as it was.
+        aside = {name: f"~hyeopchi{i}" for i, name in enumerate(old)}
+        for name, temporary in aside.items():
+            book.sheets[name].name = temporary
+        try:
+            desktop.insert_sheets(book, source, names, after)
+        except BaseException:
+            for name, temporary in aside.items():
+                book.sheets[temporary].name = name
+            raise
+        for temporary in aside.values():  # the 실행 sheet stays: the book keeps a sheet
+            book.sheets[temporary].delete()
     return names
 
 
