@@ -151,6 +151,6 @@ def test_every_button_runs_a_job_of_the_catalog() -> None:
 
     not_jobs = {"doctor": "설치 확인"}  # checks this PC (hyeopchi doctor), not the book's tables
     for _macro, caption, handler in layout.BUTTONS:
-        assert (handler in JOBS and JOBS[handler].label == caption
+        assert ((handler in JOBS and JOBS[handler].label == caption)
                 or not_jobs.get(handler) == caption), handler
         assert callable(getattr(handlers, handler))
