@@ -37,13 +37,14 @@ SAMPLE = Path(__file__).resolve().parents[1] / "workbook" / "sample" / "seodaemu
 pytestmark = pytest.mark.usefixtures("remote_engine")
 
 # button handler -> the CLI arguments that the 실행 sheet's defaults (layout.INPUTS: 기준일
-# 2021-03-01, 기준월 2021-03, 평가기간 2021-01-01..2021-12-31, 유형 전체) stand for
+# 2021-03-01, 기준월 2021-03, 평가기간 2021-01-01..2021-12-31, 유형 전체, 성명 가림 N) stand for
 CLI_ARGS = {
     "validate": [],
     "overlap": ["--date", "2021-03-01"],
     "attendance": ["--from", "2021-01-01", "--to", "2021-12-31"],
     "allowance": ["--month", "2021-03"],
     "report": ["--month", "2021-03"],
+    "review": ["--date", "2021-03-01"],
     "screen": [],
 }
 

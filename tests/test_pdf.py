@@ -1,4 +1,4 @@
-"""`--pdf` for 전자결재 (report, allowance): the result sheets printed by LibreOffice with their
+"""`--pdf` for 전자결재 (report, allowance, review): the result sheets printed by LibreOffice with their
 own page setup, checked page by page with pdftotext and rendered to PNG (tests/artifacts/) for
 a person to look at. Without soffice: one Korean line saying what to install, exit 2, nothing
 written. These tests need LibreOffice and poppler; they fail, never skip, without them."""
@@ -97,3 +97,16 @@ def test_pdf_is_offered_only_for_documents(capsys: pytest.CaptureFixture[str]) -
 def test_report_needs_somewhere_to_go(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["report", str(SAMPLE), "--month", "2021-03"]) == 2
     assert "--out FILE, --in-place 또는 --pdf FILE 중 하나가 필요합니다" in capsys.readouterr().err
+
+
+@pytest.mark.libreoffice
+def test_review_pdf_pages(tmp_path: Path) -> None:
+    assert find_soffice(), "LibreOffice (soffice) is missing: apt-get install libreoffice-calc-nogui"
+    pdf = tmp_path / "운영점검.pdf"
+    assert main(["review", str(SAMPLE), "--date", "2021-03-01", "--pdf", str(pdf)]) in (0, 1)
+    text = pages(pdf)
+    for word in ("협치 기구 운영 점검", "결재", "담당", "팀장", "과장", "1. 점검 요약"):
+        assert word in text[0], word
+    assert "4. 우수 활동위원 후보" in "\n".join(text)
+    images = to_png(pdf, "review-pdf-2021-03-01")
+    assert len(images) == len(text)
