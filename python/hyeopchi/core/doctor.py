@@ -107,7 +107,7 @@ def _python(facts: Facts) -> Check:
     shown = f"{version} ({facts.python_bits}비트)"
     fix = ("해결: USB 폴더의 Python 3.11 설치 파일(64비트)로 설치한 뒤 "
            "py -3.11 -m venv %USERPROFILE%\\hyeopchi\\venv 로 환경을 다시 만들고 hyeopchi를 "
-           "설치하세요 (docs/office-first-run.md 2단계).")
+           "설치하세요 (docs/office-first-run.md 1~2단계).")
     if facts.python_version[:2] < NEEDED_PYTHON:
         return Check("Python", PROBLEM, f"{shown}: 3.11 이상이 필요합니다. {fix}")
     if facts.python_bits != 64:
