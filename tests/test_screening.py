@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from books import small_book, write_book
+from books import D, small_book, write_book
 
 from hyeopchi.cli import main
 from hyeopchi.core.screening import rank_applicants, screen_job
@@ -170,3 +170,138 @@ def test_sample_screening_totals_and_planted_tie() -> None:
     ranks = [a["rank"] for a in outcome.payload["applicants"]]
     assert ranks == [1, 2, 3, 3, *range(5, 13)]  # the sample plants one exact tie: A04 = A09
     assert {a["id"] for a in outcome.payload["applicants"] if a["tied"]} == {"A04", "A09"}
+
+
+# --- screen --seats (selection with the gender cap), 심사 profile columns -------------------
+
+PROFILE_HEADER = [*HEADER, "성별", "연령대", "분야", "지역"]
+
+
+def profiled(applicant: str, total: int, sex: str | None, age: str = "40대",
+             field: str = "교육", region: str = "연희동", judges: int = 2) -> list[list[Any]]:
+    """`judges` rows giving `applicant` the same scores; total = 대표성 + 전문성 + 자발성."""
+    part = (min(total, 30), min(max(total - 30, 0), 30), max(total - 60, 0))
+    return [[applicant, f"신청{applicant}", f"J{j}", *part, sex, age, field, region]
+            for j in range(1, judges + 1)]
+
+
+def select_book(rows: list[list[Any]], settings: dict[str, Any] | None = None) -> Any:
+    from test_review import as_book  # an in-memory book, no file
+
+    sheets = {"심사": [PROFILE_HEADER, *rows]}
+    if settings:
+        sheets["설정"] = [["항목", "값"], *([k, v] for k, v in settings.items())]
+    return as_book(sheets)
+
+
+def chosen(payload: dict[str, Any]) -> list[str]:
+    return [a["id"] for a in payload["applicants"] if a["selected"]]
+
+
+def test_seats_four_at_sixty_percent_take_at_most_two_of_one_gender() -> None:
+    # by hand: floor(0.6 x 4) = 2. In rank order A1 남, A2 남 in; A3 남 would be a third man:
+    # skipped; A4 여 in; A5 남 skipped; A6 여 in -> A1, A2, A4, A6 (2 men, 2 women).
+    rows = (profiled("A1", 90, "남") + profiled("A2", 85, "남") + profiled("A3", 80, "남")
+            + profiled("A4", 75, "여") + profiled("A5", 70, "남") + profiled("A6", 65, "여")
+            + profiled("A7", 60, "여"))
+    outcome = screen_job(select_book(rows), seats=4)
+    p = outcome.payload
+    assert chosen(p) == ["A1", "A2", "A4", "A6"]
+    assert p["gender_limit"] == 2 and p["tie"] == []
+    reasons = {a["id"]: a["reason"] for a in p["applicants"]}
+    assert reasons["A1"] is None and "성별 상한" in reasons["A3"] and "성별 상한" in reasons["A5"]
+    assert reasons["A7"] == "4석 밖 순위"
+    assert p["spread"]["성별"] == {"남": 2, "여": 2}
+    assert "4석 중 4명 선정" in outcome.summary
+
+
+def test_tie_at_the_cut_line_is_flagged_not_decided() -> None:
+    # by hand: 2 seats, no 성별 given: A1 90 in; A2 and A3 both 80 for the last seat: the
+    # rank order (ID) puts A2 in, but the tie is the 심사위원회's to decide.
+    rows = (profiled("A1", 90, None) + profiled("A2", 80, None) + profiled("A3", 80, None)
+            + profiled("A4", 70, None))
+    outcome = screen_job(select_book(rows), seats=2)
+    p = outcome.payload
+    assert chosen(p) == ["A1", "A2"] and p["tie"] == ["A2", "A3"]
+    reasons = {a["id"]: a["reason"] for a in p["applicants"]}
+    assert "커트라인 동점" in reasons["A2"] and "커트라인 동점" in reasons["A3"]
+    assert reasons["A4"] == "2석 밖 순위"
+    assert "성별이 없어" in outcome.summary  # the cap could not be applied
+
+
+def test_equal_total_that_the_gender_cap_keeps_out_is_no_tie() -> None:
+    # by hand: 2 seats, cap floor(1.2) = 1 each. A1 남 90, A2 여 80 in; A3 남 80 is left out by
+    # the cap and could not take A2's seat (a second man): no tie. Had A3 been 여, it could.
+    men = profiled("A1", 90, "남") + profiled("A2", 80, "여")
+    assert screen_job(select_book(men + profiled("A3", 80, "남")), seats=2).payload["tie"] == []
+    assert screen_job(select_book(men + profiled("A3", 80, "여")),
+                      seats=2).payload["tie"] == ["A2", "A3"]
+
+
+def test_limit_is_never_below_half_the_seats() -> None:
+    # by hand: floor(0.6 x 3) = 1 of each gender would hold 2 of 3 seats; ceil(3 / 2) = 2 is
+    # the most balanced 3-person group, so the limit is 2: A1 남, A2 여, A3 남.
+    rows = (profiled("A1", 90, "남") + profiled("A2", 85, "여") + profiled("A3", 80, "남")
+            + profiled("A4", 75, "여"))
+    outcome = screen_job(select_book(rows), seats=3)
+    assert chosen(outcome.payload) == ["A1", "A2", "A3"]
+    assert outcome.payload["gender_limit"] == 2
+    assert "내림(1명)으로는 자리를 채울 수 없어" in outcome.summary
+    # one seat: floor(0.6) = 0 would seat nobody; the limit is 1
+    assert chosen(screen_job(select_book(rows), seats=1).payload) == ["A1"]
+
+
+def test_gender_cap_leaves_seats_empty_when_applicants_run_out() -> None:
+    # by hand: 4 seats, limit 2; only men apply: A1, A2 in, A3, A4 out -> 2 of 4 seats
+    rows = [r for a, t in (("A1", 90), ("A2", 85), ("A3", 80), ("A4", 75))
+            for r in profiled(a, t, "남")]
+    outcome = screen_job(select_book(rows), seats=4)
+    assert chosen(outcome.payload) == ["A1", "A2"]
+    assert "2석을 채우지 못했습니다" in outcome.summary
+
+
+def test_cap_from_settings_and_spread_by_each_column() -> None:
+    # cap 0.75 with 4 seats: floor(3) = 3 men allowed -> A1, A2, A3 (men), A4 (woman)
+    rows = (profiled("A1", 90, "남", "30대", "청년", "신촌동")
+            + profiled("A2", 85, "남", "40대", "교육", "연희동")
+            + profiled("A3", 80, "남", "40대", "교육", "연희동")
+            + profiled("A4", 75, "여", "60대 이상", "다문화", "홍제1동"))
+    outcome = screen_job(select_book(rows, {"성별상한": "75%"}), seats=4)
+    p = outcome.payload
+    assert chosen(p) == ["A1", "A2", "A3", "A4"] and p["gender_limit"] == 3
+    assert p["spread"] == {"성별": {"남": 3, "여": 1},
+                           "연령대": {"30대": 1, "40대": 2, "60대 이상": 1},
+                           "분야": {"교육": 2, "다문화": 1, "청년": 1},
+                           "지역": {"신촌동": 1, "연희동": 2, "홍제1동": 1}}
+    cells = [v for b in outcome.sheets[0].blocks for r in b.values for v in r]
+    assert {"선정", "비고", "성별", "연령대", "분야", "지역", "선정자 구성"} <= set(cells)
+
+
+def test_missing_score_is_an_error_at_the_applicants_row() -> None:
+    # J1 and J2 are named on the sheet; A2 has no J2 row (row 4 is A2's only row)
+    rows = profiled("A1", 90, "남") + profiled("A2", 80, "여", judges=1)
+    outcome = screen_job(select_book(rows), seats=1)
+    assert outcome.exit_code == 1 and outcome.payload["applicants"] == []
+    (error,) = outcome.payload["errors"]
+    assert (error["code"], error["cell"]) == ("missing-score", "A4")
+    assert "J2" in error["message"] and "A2" in error["message"]
+    from hyeopchi.core.validate import validate  # validate reports it too, with every check
+
+    report = validate(select_book(rows), D(2021, 8, 25))
+    assert [(i.code, i.cell) for i in report.errors] == [("missing-score", "A4")]
+
+
+def test_profile_given_two_ways_is_an_error_at_the_second_cell() -> None:
+    rows = profiled("A1", 90, "남")
+    rows[1][6] = "여"  # A1's J2 row (sheet row 3) says 여; its J1 row says 남
+    errors = screen_job(select_book(rows)).payload["errors"]
+    assert [(e["code"], e["cell"]) for e in errors] == [("inconsistent-applicant", "G3")]
+
+
+def test_screen_seats_on_the_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write_book(tmp_path / "b.xlsx", {"심사": [PROFILE_HEADER, *profiled("A1", 90, "남"),
+                                                     *profiled("A2", 80, "여")]})
+    assert main(["screen", str(path), "--seats", "1", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert [(a["id"], a["selected"], a["reason"]) for a in out["applicants"]] == [
+        ("A1", True, None), ("A2", False, "1석 밖 순위")]

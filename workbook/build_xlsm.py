@@ -317,10 +317,16 @@ def _control_sheet(ws: Any, st: dict[str, Any]) -> None:
             continue
         if isinstance(value, dt.date):
             ws.write_datetime(r, 1, dt.datetime.combine(value, dt.time()), st["input_date"])
+        elif label == ctl.SEATS:  # a number cell (a text cell would fail its validation)
+            ws.write_blank(r, 1, None, st["input"])
         else:
             ws.write_string(r, 1, str(value), st["input_text"])
         ws.write_string(r, 2, str(hint), st["help"])
-        if label == ctl.BODY_TYPE:
+        if label == ctl.SEATS:
+            ws.data_validation(r, 1, r, 1, {
+                "validate": "integer", "criteria": ">=", "value": 1, "ignore_blank": True,
+                "error_message": "1 이상의 정수를 넣거나 비워 두세요."})
+        elif label == ctl.BODY_TYPE:
             ws.data_validation(r, 1, r, 1, {"validate": "list",
                                             "source": ["전체", *BODY_TYPES]})
         elif isinstance(value, dt.date):

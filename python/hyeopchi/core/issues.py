@@ -50,6 +50,14 @@ TEMPLATES: dict[str, str] = {
         "{sheet}!{cell}: 위원 '{value}'은(는) 회의 '{meeting}' 일자에 해당 조직 위원이 아닙니다 "
         "(참석률에 반영하지 않음)."
     ),
+    "missing-score": (
+        "{sheet}!{cell}: 신청자 '{value}'에 심사위원 '{judge}'의 점수 행이 없습니다. 시트의 모든 "
+        "심사위원이 모든 신청자를 채점해야 합니다 (빠진 점수를 뺀 평균은 내지 않습니다)."
+    ),
+    "inconsistent-applicant": (
+        "{sheet}!{cell}: 신청자 '{applicant}'의 '{column}' 값 '{value}'이(가) {first}의 "
+        "'{other}'와 다릅니다."
+    ),
     "invalid-setting": "{sheet}!{cell}: 설정 '{column}' 값 '{value}'이(가) 올바르지 않습니다. {hint}",
     "missing-rate": (
         "{sheet}!{cell}: 회의 '{meeting}'({kind}, {role}, {mode}, {date})에 맞는 수당기준이 없어 "

@@ -337,6 +337,41 @@ def unexpected_attendance(book: Book) -> list[Issue]:
     return out
 
 
+PROFILE_COLUMNS = ("성별", "연령대", "분야", "지역")
+
+
+def screening_complete(book: Book) -> list[Issue]:
+    """심사: every applicant scored by every 심사위원 named on the sheet (a missing one is an
+    error at the applicant's first row: no mean over fewer judges), and one 성별/연령대/분야/
+    지역 per applicant (a second, different value is an error at its cell)."""
+    if not book.has("심사"):
+        return []
+    table = book.table("심사")
+    pairs = table.df[["신청자ID", "심사위원"]].dropna()
+    judges = list(dict.fromkeys(pairs["심사위원"].tolist()))
+    scored = set(zip(pairs["신청자ID"].tolist(), pairs["심사위원"].tolist(), strict=True))
+    first: dict[Any, int] = {}
+    for row, applicant in zip(pairs.index.tolist(), pairs["신청자ID"].tolist(), strict=True):
+        first.setdefault(applicant, row)
+    out = [table.issue("missing-score", row, "신청자ID", applicant, judge=judge)
+           for applicant, row in first.items() for judge in judges
+           if (applicant, judge) not in scored]
+    for column in PROFILE_COLUMNS:
+        if column not in table.letters:
+            continue
+        given = table.df[["신청자ID", column]].dropna()
+        seen: dict[Any, tuple[int, Any]] = {}
+        for row, applicant, value in zip(given.index.tolist(), given["신청자ID"].tolist(),
+                                         given[column].tolist(), strict=True):
+            if applicant not in seen:
+                seen[applicant] = (row, value)
+            elif seen[applicant][1] != value:
+                out.append(table.issue("inconsistent-applicant", row, column, value,
+                                       applicant=applicant, other=seen[applicant][1],
+                                       first=table.cell(seen[applicant][0], column)))
+    return out
+
+
 CROSS_CHECKS: tuple[Callable[[Book], list[Issue]], ...] = (
     unique_ids,
     unknown_references,
@@ -345,6 +380,7 @@ CROSS_CHECKS: tuple[Callable[[Book], list[Issue]], ...] = (
     membership_outside_appointment,
     overlapping_rates,
     unexpected_attendance,
+    screening_complete,
 )
 
 

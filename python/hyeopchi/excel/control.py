@@ -11,7 +11,7 @@ from typing import Any
 
 from ..core.values import header_key, is_blank
 from ..jobs import JOBS
-from ..jobs.catalog import BODY_TYPE, DAY, MASK, MONTH, PERIOD_END, PERIOD_START
+from ..jobs.catalog import BODY_TYPE, DAY, MASK, MONTH, PERIOD_END, PERIOD_START, SEATS
 from .grid import edge_value
 
 SHEET = "실행"
@@ -19,8 +19,8 @@ STATUS = "상태"
 # every input label some job reads, in the catalog's order
 LABELS: tuple[str, ...] = tuple(dict.fromkeys(
     f.spec.label for job in JOBS.values() for f in job.fields() if f.spec.label))
-__all__ = ["BODY_TYPE", "DAY", "LABELS", "MASK", "MONTH", "PERIOD_END", "PERIOD_START", "SHEET",
-           "STATUS", "Control", "find_labels", "read_control"]
+__all__ = ["BODY_TYPE", "DAY", "LABELS", "MASK", "MONTH", "PERIOD_END", "PERIOD_START", "SEATS",
+           "SHEET", "STATUS", "Control", "find_labels", "read_control"]
 
 
 def _key(text: Any) -> str:

@@ -17,6 +17,7 @@ INPUTS: tuple[tuple[str, Any, str], ...] = (
     (ctl.PERIOD_END, dt.date(2021, 12, 31), "출석률·평가점수 기간의 마지막 날"),
     (ctl.BODY_TYPE, "전체", "출석률을 볼 조직 유형 (전체 = 평가대상유형 모두)"),
     (ctl.MASK, "N", "Y면 결과 시트의 성명 가운데 글자를 가림 (홍*동): 밖으로 보낼 사본용"),
+    (ctl.SEATS, "", "심사 집계: 선정할 인원 (비우면 순위만, 넣으면 성별 상한을 지킨 선정안)"),
 )
 STATUS_ROW = 3 + len(INPUTS) + 1  # 1-based row of the 상태 label
 

@@ -21,8 +21,8 @@ if TYPE_CHECKING:
     from ..core.tables import Book
 
 # 실행-sheet labels (excel/control.py finds them by their text)
-DAY, MONTH, PERIOD_START, PERIOD_END, BODY_TYPE, MASK = (
-    "기준일", "기준월", "평가기간 시작", "평가기간 종료", "유형", "성명 가림")
+DAY, MONTH, PERIOD_START, PERIOD_END, BODY_TYPE, MASK, SEATS = (
+    "기준일", "기준월", "평가기간 시작", "평가기간 종료", "유형", "성명 가림", "선정 인원")
 MASK_HELP = "결과 시트의 성명 가운데 글자를 가림 (홍*동)"
 
 
@@ -127,10 +127,17 @@ def _review(book: Book, o: ReviewOptions) -> Outcome:
     return review_job(book, o.date, o.within, o.start, o.end, mask=o.mask)
 
 
-def _screen(book: Book, o: MaskOptions) -> Outcome:
+@dataclass(frozen=True)
+class ScreenOptions:
+    mask: bool = option(MASK_HELP, label=MASK, default=False)
+    seats: int | None = option("선정 인원: 순위와 성별 상한(설정 성별상한)으로 선정안 제시",
+                               label=SEATS, metavar="N", default=None)
+
+
+def _screen(book: Book, o: ScreenOptions) -> Outcome:
     from ..core.screening import screen_job
 
-    return screen_job(book, mask=o.mask)
+    return screen_job(book, mask=o.mask, seats=o.seats)
 
 
 VALIDATE_SHEETS = ("위원", "조직", "활동", "회의", "출석", "수당기준", "설정", "평가입력", "심사")
@@ -151,8 +158,8 @@ REPORT = Job("report", "위·해촉 현황 월별보고 시트 작성", "월간 
 REVIEW = Job("review", "운영 점검 (성별 균형·활동·정원·연속 불참·겸직, 임기 만료, 우수 활동위원)",
              "운영 점검", ("위원", "조직", "활동", "회의", "출석", "설정"), ReviewOptions, _review,
              pdf=True)
-SCREEN = Job("screen", "위원 신청자 심사 점수 집계와 순위", "심사 집계", ("심사",), MaskOptions,
-             _screen)
+SCREEN = Job("screen", "위원 신청자 심사 점수 집계와 순위 (--seats: 선정안)", "심사 집계",
+             ("심사", "설정"), ScreenOptions, _screen)
 
 JOBS: dict[str, AnyJob] = {job.name: job for job in (
     VALIDATE, OVERLAP, ATTENDANCE, ALLOWANCE, REPORT, REVIEW, SCREEN)}
