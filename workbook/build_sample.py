@@ -51,6 +51,7 @@ BOOK_TIMESTAMP = datetime(2021, 3, 1, 9, 0, 0)
 
 REFERENCE_DAY = date(2021, 3, 1)  # seed: "2021. 3.1일 기준"
 COUNCIL_TERM_START = date(2019, 10, 11)  # seed: 제2기 위촉기간 2019-10-11 ~ 2021-10-10
+COUNCIL_TERM, COUNCIL_TERM_END = "제2기", date(2021, 10, 10)
 OTHER_BODIES_FROM = date(2020, 1, 1)
 OTHER_BODIES_UNTIL = date(2021, 2, 15)
 LEFT_COUNCIL_LAST_DAY = date(2020, 12, 1)  # between the 13th (11-25) and 14th (12-29) meetings
@@ -88,6 +89,8 @@ class Body:
     size: int  # 정원, also the number of members on REFERENCE_DAY
     parent: str | None = None
     dept: str = ADMIN_DEPT
+    term: str | None = None  # 기수
+    term_end: date | None = None  # 임기종료일
 
 
 # seed: "7개분과, 169명" with the per-분과 sizes 11, 25, 37, 33, 27, 12, 24.
@@ -142,8 +145,10 @@ TASKFORCES = (
 )
 
 BODIES = (
-    Body(COUNCIL_ID, "서대문 협치회의", COUNCIL, 50),  # seed: 협치회의 위원 50명
-    Body(STEERING_ID, "운영위원회", STEERING, 14),  # seed: 운영위원회 14명
+    # seed: 협치회의 위원 50명, 운영위원회 14명; 제2기 위촉기간 2019-10-11 ~ 2021-10-10. The seed
+    # gives no term for the 분과위원회, 워킹그룹 and TF: their 기수/임기종료일 stay blank.
+    Body(COUNCIL_ID, "서대문 협치회의", COUNCIL, 50, term=COUNCIL_TERM, term_end=COUNCIL_TERM_END),
+    Body(STEERING_ID, "운영위원회", STEERING, 14, term=COUNCIL_TERM, term_end=COUNCIL_TERM_END),
     *SUBCOMMITTEES,
     *WORKING_GROUPS,
     *TASKFORCES,
@@ -644,12 +649,29 @@ def screening_rows(names: Iterator[str]) -> list[tuple[Any, ...]]:
                         for top in CRITERIA_MAX.values()] for _ in JUDGES])
     first, second = TIED_APPLICANTS
     scores[second] = scores[first][1:] + scores[first][:1]
+    profiles = applicant_profiles()
     rows = []
     for index, per_judge in enumerate(scores):
         applicant_id, name = f"A{index + 1:02d}", next(names)
-        rows += [(applicant_id, name, judge, *marks)
+        rows += [(applicant_id, name, judge, *marks, *profiles[index])
                  for judge, marks in zip(JUDGES, per_judge, strict=True)]
     return rows
+
+
+# seed: "협치위원의 연령별, 분야별, 지역별 안배 고려"; 협치영역 교육, 마을공동체, 지역복지, 주민자치,
+# 사회적경제, 자원봉사, 도시재생, 주민참여예산, 다문화, 청년. 지역: 서대문구의 행정동 (some).
+AGE_BANDS = ("20대", "30대", "40대", "50대", "60대 이상")
+FIELDS = ("교육", "마을공동체", "지역복지", "주민자치", "사회적경제", "자원봉사", "도시재생",
+          "주민참여예산", "다문화", "청년")
+REGIONS = ("천연동", "북아현동", "신촌동", "연희동", "홍제1동", "홍은1동", "남가좌1동",
+           "북가좌1동")
+
+
+def applicant_profiles() -> list[tuple[str, str, str, str]]:
+    """성별, 연령대, 분야, 지역 per applicant, from their own random stream (scores unchanged)."""
+    rng = random.Random(f"{SEED}-applicants")
+    return [(rng.choice("남여"), rng.choice(AGE_BANDS), rng.choice(FIELDS), rng.choice(REGIONS))
+            for _ in range(APPLICANTS)]
 
 
 # --------------------------------------------------------------------------- the book
@@ -737,7 +759,7 @@ def check_targets(book: SampleBook) -> None:
     check_rates(book.rates)
     totals = Counter()
     for applicant, _, _, *marks in book.screening:
-        totals[applicant] += sum(marks)
+        totals[applicant] += sum(marks[:len(CRITERIA_MAX)])
     require(sum(n - 1 for n in Counter(totals.values()).values()) == 1, "exactly one tie")
 
 
@@ -775,7 +797,8 @@ def check_rates(rates: list[tuple[Any, ...]]) -> None:
 
 DATE_FORMAT, TIME_FORMAT, MONEY_FORMAT = "yyyy-mm-dd", "hh:mm", "#,##0"
 COLUMN_FORMATS = {
-    **dict.fromkeys(("위촉일", "해촉일", "시작일", "종료일", "일자", "적용시작일", "적용종료일"),
+    **dict.fromkeys(("위촉일", "해촉일", "시작일", "종료일", "일자", "적용시작일", "적용종료일",
+                     "임기종료일"),
                     DATE_FORMAT),
     "시작시각": TIME_FORMAT, "종료시각": TIME_FORMAT,
     "기본료": MONEY_FORMAT, "초과수당": MONEY_FORMAT,
@@ -785,7 +808,8 @@ MIN_WIDTH, MAX_WIDTH = 6, 48
 
 def sheet_tables(book: SampleBook) -> dict[str, tuple[tuple[str, ...], list[tuple[Any, ...]]]]:
     """Sheet name -> (header, rows), in the contract's column order."""
-    bodies = [(b.id, b.name, b.type, b.parent, b.dept, b.size) for b in BODIES]
+    bodies = [(b.id, b.name, b.type, b.parent, b.dept, b.size, b.term, b.term_end)
+              for b in BODIES]
     people = [(p.id, p.name, p.category, p.status, p.affiliation, p.position, p.sex,
                p.birth_year, p.appointed if p.category == APPOINTED else None, p.dismissed,
                p.dismissal_reason, p.phone) for p in book.people]
@@ -795,7 +819,8 @@ def sheet_tables(book: SampleBook) -> dict[str, tuple[tuple[str, ...], list[tupl
     return {
         "위원": (("위원ID", "성명", "구분", "신분", "소속", "직위", "성별", "출생연도", "위촉일",
                   "해촉일", "해촉사유", "연락처"), people),
-        "조직": (("조직ID", "조직명", "유형", "상위조직ID", "담당부서", "정원"), bodies),
+        "조직": (("조직ID", "조직명", "유형", "상위조직ID", "담당부서", "정원", "기수", "임기종료일"),
+                 bodies),
         "활동": (("위원ID", "조직ID", "역할", "시작일", "종료일"), seats),
         "회의": (("회의ID", "조직ID", "회차", "일자", "방식", "시작시각", "종료시각"), meetings),
         "출석": (("회의ID", "위원ID", "출석", "대리인", "방식"), attendance),
@@ -803,7 +828,8 @@ def sheet_tables(book: SampleBook) -> dict[str, tuple[tuple[str, ...], list[tupl
                      "초과기준분"), book.rates),
         "설정": (("항목", "값"), list(SETTINGS)),
         "평가입력": (("항목", "점수"), list(EVALUATION_INPUT)),
-        "심사": (("신청자ID", "성명", "심사위원", *CRITERIA_MAX), book.screening),
+        "심사": (("신청자ID", "성명", "심사위원", *CRITERIA_MAX, "성별", "연령대", "분야", "지역"),
+                 book.screening),
     }
 
 
