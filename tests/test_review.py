@@ -338,3 +338,67 @@ def test_review_sheet_prints_with_approval_box_and_headers(tmp_path: Path) -> No
                  "2. 지적 사항", "성별 균형", "연속 불참"):
         assert word in first, word
     assert any("4. 우수 활동위원 후보" in p for p in pages)
+
+
+@pytest.mark.libreoffice
+def test_report_sections_print_with_their_headers(tmp_path: Path) -> None:
+    import re
+
+    from test_print_layout import SAMPLE, Table, assert_pages, pdf_pages
+
+    from hyeopchi.core.report_sheet import report_job
+    from hyeopchi.io.reader import read_book
+
+    spec = report_job(read_book(SAMPLE), 2021, 8).sheets[0]
+    pages = pdf_pages([spec], tmp_path, "print-report-2021-08")
+    # hand: the sample's 협치회의 and 운영위원회 (50 + 14 seats, open 활동 rows) end with
+    # 제2기 on 2021-10-10, 40 days after 2021-08-31: 64 lines of section 5 over several pages
+    ending = Table("임기 만료 예정", ("성명", "조직", "임기종료일", "남은 일수", "기수"),
+                   re.compile(r"2021-10-10\s+40\s+제2기\s+조직\s*$"))
+    assert_pages(pages, [ending], "서대문구 민관협치과 · 기준일 2021-08-31")
+    lines = sum(1 for p in pages for line in p.splitlines() if ending.body.search(line))
+    assert lines == 64
+    assert "결재" in pages[0] and "과장" in pages[0]
+    text = "\n".join(pages)
+    assert "5. 임기 만료 예정 (60일 이내, 64건)" in text
+    assert "6. 연속 불참 위원 (해촉 검토 대상, 3회 이상, 2건)" in text
+
+
+def test_sample_gender_finding_matches_a_count_from_the_cells() -> None:
+    # The expected side counts 위촉직 성별 per checked body straight from the sample's cells
+    # (openpyxl, the member-on-day rule written out here), not through hyeopchi.
+    import openpyxl
+    from test_print_layout import SAMPLE
+
+    from hyeopchi.io.reader import read_book
+
+    wb = openpyxl.load_workbook(SAMPLE, read_only=True)
+
+    def rows(sheet: str) -> list[dict[str, Any]]:
+        it = wb[sheet].iter_rows(values_only=True)
+        head = next(it)
+        return [dict(zip(head, r, strict=False)) for r in it if r[0] is not None]
+
+    def day(v: Any) -> dt.date | None:
+        return v.date() if isinstance(v, dt.datetime) else v
+
+    people = {p["위원ID"]: p for p in rows("위원")}
+    kinds = {b["조직ID"]: b["유형"] for b in rows("조직")}
+    seats: dict[str, set[str]] = {}
+    for s in rows("활동"):
+        p = people[s["위원ID"]]
+        end, out = day(s["종료일"]), day(p["해촉일"])
+        if (day(s["시작일"]) <= DAY and (end is None or end >= DAY)
+                and (out is None or out > DAY) and p["구분"] == "위촉직"):
+            seats.setdefault(s["조직ID"], set()).add(s["위원ID"])
+    wb.close()
+    over = set()
+    for body, members in seats.items():
+        if kinds[body] in ("협치회의", "운영위원회", "분과위원회"):
+            sexes = [people[m]["성별"] for m in members if people[m]["성별"] in ("남", "여")]
+            top = max(sexes.count("남"), sexes.count("여"))
+            if top * 5 > 3 * len(sexes):  # more than 3/5
+                over.add(body)
+    got = {f.body_id for f in review(read_book(SAMPLE), DAY).findings
+           if f.rule == "gender-balance"}
+    assert got == over and over  # the sample has at least one such body

@@ -305,3 +305,12 @@ def test_screen_seats_on_the_cli(tmp_path: Path, capsys: pytest.CaptureFixture[s
     out = json.loads(capsys.readouterr().out)
     assert [(a["id"], a["selected"], a["reason"]) for a in out["applicants"]] == [
         ("A1", True, None), ("A2", False, "1석 밖 순위")]
+
+
+def test_screen_seats_json_conforms_to_the_published_schema() -> None:
+    from test_output_schemas import conforms
+
+    rows = profiled("A1", 90, "남") + profiled("A2", 80, "여") + profiled("A3", 80, "여")
+    payload = screen_job(select_book(rows), seats=2).payload
+    conforms("screen", json.loads(json.dumps(payload, ensure_ascii=False, default=str)))
+    assert all(set(a) >= {"selected", "reason"} for a in payload["applicants"])
