@@ -43,7 +43,7 @@ COMMANDS: dict[str, list[str]] = {
     "attendance": ["--from", "2021-01-01", "--to", "2021-12-31"],
     "overlap": ["--date", "2021-06-30"],
     "allowance": ["--month", "2021-03"],
-    "review": [],
+    "review": ["--date", "2021-12-31"],
 }
 
 
