@@ -389,3 +389,21 @@ def test_validate_on_sample_marks_planted_faults(sample_with_control: Path, tmp_
                    (sheet_index(book, "활동"), 19, col(spans["시작일"]) - 1),
                    (sheet_index(book, "활동"), 29, col(spans["조직ID"]) - 1)}
     assert "오류 3건" in status_written(book)
+
+
+def test_screen_button_reads_the_seats_from_the_control_sheet(tmp_path: Path) -> None:
+    from hyeopchi.excel import control as ctl
+
+    rows = layout.control_rows()
+    seats_row = next(r for r in rows if r[0] == ctl.SEATS)
+    seats_row[1] = 1  # 선정 인원
+    judged = [["신청자ID", "성명", "심사위원", "대표성", "전문성", "자발성"],
+              ["A1", "가람", "J1", 30, 30, 30], ["A2", "나래", "J1", 20, 20, 20]]
+    path = write_book(tmp_path / "b.xlsx", {"실행": rows, **small_book(), "심사": judged})
+    book = xw.Book(json=payload_from_xlsx(path))
+    run = handlers.screen(book)
+    assert run.ok, run.status
+    # by hand: one seat, no 성별 column: A1 (90) is selected, A2 (60) is outside the seat
+    assert [(a["id"], a["selected"]) for a in run.outcome.payload["applicants"]] == [
+        ("A1", True), ("A2", False)]
+    assert "1석 중 1명 선정" in status_written(book)
