@@ -22,7 +22,6 @@ core/attendance.py's tally. Nothing here re-states either rule.
 from __future__ import annotations
 
 import datetime as dt
-import typing
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -173,14 +172,15 @@ def _seats(book: Book, day: dt.date, mask: bool) -> pd.DataFrame:
 def gender_balance(seats: pd.DataFrame, bodies: pd.DataFrame, settings: Settings) -> list[Finding]:
     out = []
     cap = settings.gender_cap
+    appointed = seats[(seats["구분"] == "위촉직").to_numpy(dtype=bool)]
+    men_by = appointed.loc[appointed["성별"] == "남", "조직ID"].value_counts()
+    women_by = appointed.loc[appointed["성별"] == "여", "조직ID"].value_counts()
     for body_id, body, kind in bodies[["조직ID", "조직명", "유형"]].itertuples(index=False):
-        if kind not in settings.gender_types:
-            continue
-        s = seats[(seats["조직ID"] == body_id) & (seats["구분"] == "위촉직")]
-        men, women = int((s["성별"] == "남").sum()), int((s["성별"] == "여").sum())
+        men, women = int(men_by.get(body_id, 0)), int(women_by.get(body_id, 0))
         known = men + women
-        if known == 0 or max(men, women) <= cap * known:
+        if kind not in settings.gender_types or known == 0 or max(men, women) <= cap * known:
             continue
+        s = appointed[appointed["조직ID"] == body_id]
         top, n = ("남", men) if men > women else ("여", women)
         message = (f"{body}: 위촉직 위원 {len(s)}명 중 성별이 기재된 {known}명이 "
                    f"남 {men}명, 여 {women}명으로 {top}성 비율 {_pct(Fraction(n, known))}가 "
@@ -199,14 +199,17 @@ def council_activity(seats: pd.DataFrame, day: dt.date) -> list[Finding]:
                     & (seats["신분"] == "민간")]
     working = set(seats.loc[seats["유형"].isin(WORKING_BODIES), "위원ID"])
     out = []
+    bodies_of: dict[str, list[tuple[str, str]]] = {}
+    for member_id, body_id, body in zip(seats["위원ID"].astype(str), seats["조직ID"].astype(str),
+                                        seats["조직명"].astype(str), strict=True):
+        bodies_of.setdefault(member_id, []).append((body_id, body))
     council = council.sort_values(["조직ID", "위원ID"])
     for body_id, member_id, body, name in zip(
             *(council[c].astype(str).tolist() for c in ("조직ID", "위원ID", "조직명", "성명")),
             strict=True):
         if member_id in working:
             continue
-        others = seats.loc[(seats["위원ID"] == member_id) & (seats["조직ID"] != body_id),
-                           "조직명"].tolist()
+        others = [name for b, name in bodies_of.get(member_id, []) if b != body_id]
         where = f" (그 밖의 활동: {', '.join(others)})" if others else ""
         out.append(Finding(
             "council-activity", body_id, member_id,
@@ -296,22 +299,33 @@ def absence_streaks(book: Book, day: dt.date, settings: Settings, *,
 def _streaks(pairs: pd.DataFrame, limit: int, seats: pd.DataFrame) -> list[Streak]:
     if pairs.empty:
         return []
-    key = pairs["조직ID"].astype(str) + "\x00" + pairs["위원ID"].astype(str)
+    keys = pairs["조직ID"].astype(str) + "\x00" + pairs["위원ID"].astype(str)
     current = set(seats["조직ID"].astype(str) + "\x00" + seats["위원ID"].astype(str))
-    pairs = pairs[key.isin(current).to_numpy()]
+    kept = keys.isin(current).to_numpy()
+    pairs, key = pairs[kept], keys.to_numpy()[kept]  # only members of the body on D
     info = {(b, m): (_text(name), _text(body)) for b, m, name, body in zip(
         seats["조직ID"], seats["위원ID"], seats["성명"], seats["조직명"], strict=True)}
+    # pairs are sorted by (조직ID, 위원ID, meeting order): a group is a run of equal keys
+    n = len(key)
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    ends = np.r_[starts[1:], n]
+    came = pairs["came"].to_numpy(dtype=bool)
+    # the last attended row of each group (its start - 1 when none): a running maximum
+    seen = np.where(came, np.arange(n), -1)
+    group = np.repeat(np.arange(len(starts)), ends - starts)
+    last_came = np.full(len(starts), -1)
+    np.maximum.at(last_came, group, seen)
+    runs = ends - np.maximum(last_came + 1, starts)
+    days_all, bodies_all, members_all = (pairs["일자"].tolist(), pairs["조직ID"].tolist(),
+                                         pairs["위원ID"].tolist())
     out = []
-    for (body_id, member_id), g in pairs.groupby(["조직ID", "위원ID"], sort=True):
-        came = g["came"].to_numpy(dtype=bool)
-        attended_at = np.flatnonzero(came)
-        run = len(came) - (int(attended_at[-1]) + 1 if len(attended_at) else 0)
-        if run < limit:
-            continue
-        days = tuple(g["일자"].tolist()[len(came) - run:])
-        last = g["일자"].tolist()[attended_at[-1]] if len(attended_at) else None
+    for g in np.flatnonzero(runs >= limit).tolist():
+        run, end = int(runs[g]), int(ends[g])
+        body_id, member_id = bodies_all[starts[g]], members_all[starts[g]]
+        last = days_all[last_came[g]] if last_came[g] >= 0 else None
         name, body = info[(body_id, member_id)]
-        out.append(Streak(str(member_id), name, str(body_id), body, run, days, last))
+        out.append(Streak(str(member_id), name, str(body_id), body, run,
+                          tuple(days_all[end - run:end]), last))
     return sorted(out, key=lambda s: (-s.absences, s.body_id, s.member_id))
 
 
@@ -335,19 +349,25 @@ def candidates(pairs: pd.DataFrame, seats: pd.DataFrame, settings: Settings) -> 
         return []
     tally = pairs.groupby("위원ID").agg(expected=("came", "size"), attended=("came", "sum"))
     both = per_person.join(tally, how="inner")
+    rate = settings.candidate_min_rate  # attended / expected >= p/q as attended * q >= p * e
+    keep = ((both["bodies"] >= settings.candidate_min_bodies) & (both["expected"] > 0)
+            & (both["attended"] * rate.denominator >= both["expected"] * rate.numerator))
+    both = both[keep.to_numpy(dtype=bool)]
     picked = []
-    for member_id, r in both.iterrows():
-        bodies, expected, attended = int(r["bodies"]), int(r["expected"]), int(r["attended"])
-        if (bodies >= settings.candidate_min_bodies and expected
-                and Fraction(attended, expected) >= settings.candidate_min_rate):
-            key = (-attended, -Fraction(attended, expected), -bodies)
-            picked.append((key, str(member_id), r, bodies, expected, attended))
+    for member_id, bodies, expected, attended, name, category, status, names in zip(
+            both.index, *(both[c] for c in ("bodies", "expected", "attended", "성명", "구분",
+                                              "신분", "조직명")), strict=True):
+        bodies, expected, attended = int(bodies), int(expected), int(attended)
+        key = (-attended, -Fraction(attended, expected), -bodies)
+        picked.append((key, str(member_id), (name, category, status, names), bodies, expected,
+                       attended))
     picked.sort(key=lambda p: (p[0], p[1]))
     out: list[Candidate] = []
-    for i, (key, member_id, r, bodies, expected, attended) in enumerate(picked):
+    for i, (key, member_id, (name, category, status, names), bodies, expected,
+            attended) in enumerate(picked):
         rank = out[-1].rank if i and picked[i - 1][0] == key else i + 1  # competition ranking
-        out.append(Candidate(member_id, _text(r["성명"]), _text(r["구분"]), _text(r["신분"]),
-                             bodies, expected, attended, rank, tuple(map(str, r["조직명"]))))
+        out.append(Candidate(member_id, _text(name), _text(category), _text(status), bodies,
+                             expected, attended, rank, tuple(map(str, names))))
     return out
 
 
@@ -370,24 +390,22 @@ def expiring_terms(book: Book, day: dt.date, within: int, mask: bool = False) ->
     people = members.dropna(subset=["위원ID"]).drop_duplicates("위원ID")
     names = {p: _namer(mask)(_text(n)) for p, n in zip(people["위원ID"], people["성명"],
                                                         strict=True)}
+    m = m[m["조직ID"].isin(body_info.keys()) & m["위원ID"].isin(names.keys())]
+    # one row per pair: its top role, whether a row is open, the last 종료
+    m = m.assign(열림=m["종료"].isna())
+    per_pair = m.sort_values(["위원ID", "조직ID", "역할순위", "시작"], kind="stable").groupby(
+        ["위원ID", "조직ID"], sort=True).agg(역할=("역할", "first"), 열림=("열림", "max"),
+                                            마지막=("종료", "max"))
     out = []
-    for (member_id, body_id), rows in m.groupby(["위원ID", "조직ID"], sort=True):
-        if body_id not in body_info or member_id not in names:
-            continue
+    for (member_id, body_id), role, open_row, last in zip(
+            per_pair.index, per_pair["역할"], per_pair["열림"], per_pair["마지막"], strict=True):
         body, term, body_end = body_info[body_id]
-        ends: list[dt.date | None] = rows["종료일"].tolist()
-        if any(e is None for e in ends):
-            end, source = body_end, "조직 임기종료일"
-        else:
-            end, source = max(typing.cast(list[dt.date], ends)), "활동 종료일"
-        if end is None:
+        end, source = ((body_end, "조직 임기종료일") if open_row
+                       else (last.date(), "활동 종료일"))
+        if end is None or not 0 <= (end - day).days <= within:
             continue
-        left = (end - day).days
-        if not 0 <= left <= within:
-            continue
-        role = rows.sort_values(["역할순위", "시작"], kind="stable")["역할"].iloc[0]
         out.append(Expiring(str(member_id), names[member_id], str(body_id), body, _text(role),
-                            term, end, left, source))
+                            term, end, (end - day).days, source))
     return sorted(out, key=lambda e: (e.end, e.body_id, e.member_id))
 
 
