@@ -402,3 +402,12 @@ def test_sample_gender_finding_matches_a_count_from_the_cells() -> None:
     got = {f.body_id for f in review(read_book(SAMPLE), DAY).findings
            if f.rule == "gender-balance"}
     assert got == over and over  # the sample has at least one such body
+
+
+def test_roster_only_book_is_reviewed_without_the_attendance_rules() -> None:
+    # no 회의/출석 sheets: the rules on D still run; streaks and candidates are skipped, said so
+    sheets = make_book([person("x1"), person("x2")], [body("X", "TFT", 3)],
+                       [seat("x1", "X"), seat("x2", "X")])
+    r = review(as_book(sheets), DAY)
+    assert [(f.rule, f.body_id) for f in r.findings] == [("vacancy", "X")]
+    assert r.candidates == [] and any("회의·출석 시트가 없어" in n for n in r.notes)
