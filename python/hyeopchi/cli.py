@@ -130,10 +130,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _main(argv)
     except KeyboardInterrupt:
         print("hyeopchi: 중단되었습니다. 입력 파일은 바뀌지 않았습니다.", file=sys.stderr)
+        if argv is None:  # the console command, not a caller in this process
+            _leave_now_if_threads_remain(130)
         return 130
     except BrokenPipeError:  # e.g. `hyeopchi ... | head`
         sys.stderr.close()
         return 0
+
+
+def _leave_now_if_threads_remain(code: int) -> None:
+    """After Ctrl-C in batch the process pool's manager thread can wait forever for a worker
+    that was killed mid-message, and the interpreter joins it before exiting (seen: a batch
+    still alive minutes after Ctrl-C). Every temp file is removed by then (batch's finally),
+    so leave without joining it."""
+    import threading
+
+    if threading.active_count() > 1:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
 
 
 def _main(argv: Sequence[str] | None) -> int:

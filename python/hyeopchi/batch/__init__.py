@@ -138,8 +138,15 @@ def _worker_init() -> None:
 
 
 def _stop(signum: int, frame: Any) -> None:
-    """SIGTERM in a worker: unwind (atomic writes remove their temp files), then exit."""
+    """SIGTERM in a worker: unwind (atomic writes remove their temp files), then exit.
+    The exit may land inside a finaliser (e.g. ZipFile.__del__), where Python would print an
+    "Exception ignored" traceback to the user's terminal: this dying worker stays quiet."""
+    sys.unraisablehook = _quiet
     raise SystemExit(128 + signum)
+
+
+def _quiet(unraisable: Any) -> None:
+    """A dying worker's unraisable exceptions (see _stop) are not the user's business."""
 
 
 def _task_args(book: Found, out_dir: Path, temp: Path, args: BatchOptions
