@@ -105,3 +105,27 @@ def test_unreadable_merge_list_refuses_the_sheet() -> None:
     opened.set_result(["활동"])
     with pytest.raises(BookError, match=refusal):
         reader._read_sheet({"workbook": _Workbook()}, opened, "활동")
+
+
+def test_a_sheet_no_command_reads_is_still_checked(tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    # The reader scans the input sheets as it inflates them and leaves the other sheets' parts
+    # to be inflated afterwards: a damaged one (here '메모', never read) must still refuse.
+    from corpus import sheet_xml, small_book
+
+    sheets: dict[str, Any] = {name: sheet_xml(
+        [[v.isoformat() if hasattr(v, "isoformat") else v for v in row] for row in rows])
+        for name, rows in small_book().items()}
+    sheets["메모"] = sheet_xml([["메모"], *([f"내용 {i}"] for i in range(2000))])
+    from corpus import raw_book
+
+    path = raw_book(tmp_path / "book.xlsx", sheets)
+    part = f"xl/worksheets/sheet{len(sheets)}.xml"
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo(part)
+    data = bytearray(path.read_bytes())
+    data[info.header_offset + 30 + len(info.filename) + 40] ^= 0xFF  # flip bits in the stream
+    path.write_bytes(bytes(data))
+    assert main(["validate", str(path), "--json"]) == 2
+    err = capsys.readouterr().err
+    assert "손상" in err and part in err, err
