@@ -81,6 +81,8 @@ def _extent(block: bytes, last_col: int = 5) -> tuple[int, int, int]:
                  b'<c r="B7"><v>1</v></c></row>', (7, 7, 3), id="later-column-earlier-row"),
     pytest.param(b'<row r="9"><c r="A9"><v>1</v></c><c r="A1000"><v>1</v></c>'
                  b'<c r="B99"><v>1</v></c></row>', (1000, 5, 3), id="longer-row-number"),
+    pytest.param(b'<row r="9"><c r="E900000"><v>1</v></c><c r="A0000009"><v>1</v></c></row>',
+                 (900000, 5, 2), id="last-reference-with-leading-zeros"),
 ])
 def test_scan_block_extent(block: bytes, expected: tuple[int, int, int]) -> None:
     assert _extent(block) == expected

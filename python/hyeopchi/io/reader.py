@@ -256,7 +256,8 @@ def _scan_block(block: bytes, extent: _Extent, count: bool = True) -> None:
         return
     last = _LAST_REF.match(block, max(block.rfind(_CANONICAL, 0, end), 0))
     digits = last[2] if last else b""
-    if (digits and len(digits) < 10 and extent.last_col < 26
+    if (digits and len(digits) < 10 and not digits.startswith(b"0")
+            and extent.last_col < 26
             and not _later_cell(digits, extent.last_col).search(block)):
         extent.last_row = max(extent.last_row, int(digits))
         return
