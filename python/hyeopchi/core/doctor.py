@@ -185,6 +185,15 @@ def _skipped_not_windows(label: str) -> Check:
     return Check(label, SKIPPED, "Windows가 아니어서 확인하지 않았습니다 (레지스트리 없음).")
 
 
+def _excel_or_why_not(facts: Facts, label: str) -> ExcelFacts | Check:
+    """The Excel settings a registry check reads, or the check's line when there are none."""
+    if not facts.windows:
+        return _skipped_not_windows(label)
+    if facts.excel is None or facts.excel.version is None:
+        return _no_excel(label)
+    return facts.excel
+
+
 def _no_excel(label: str) -> Check:
     return Check(label, PROBLEM, "이 PC에서 Excel 설정을 찾지 못했습니다. 해결: Excel을 한 번 "
                                  "실행한 뒤 다시 확인하세요. 계속되면 Excel(Microsoft 365 또는 "
@@ -207,9 +216,9 @@ def _trusted(facts: Facts) -> Check:
         return _skipped_not_windows(label)
     if facts.book is None:
         return _no_book(label)
-    excel = facts.excel
-    if excel is None or excel.version is None:
-        return _no_excel(label)
+    excel = _excel_or_why_not(facts, label)
+    if isinstance(excel, Check):
+        return excel
     folder = ntpath.dirname(facts.book.path)
     if excel.trusted_disabled:
         return Check(label, PROBLEM, "이 PC는 정책으로 신뢰할 수 있는 위치를 모두 껐습니다. 해결: "
@@ -225,11 +234,9 @@ def _trusted(facts: Facts) -> Check:
 
 def _vbom(facts: Facts) -> Check:
     label = "VBA 프로젝트 개체 모델 액세스"
-    if not facts.windows:
-        return _skipped_not_windows(label)
-    excel = facts.excel
-    if excel is None or excel.version is None:
-        return _no_excel(label)
+    excel = _excel_or_why_not(facts, label)
+    if isinstance(excel, Check):
+        return excel
     if excel.access_vbom == 1:
         return Check(label, OK, "허용됨 (함수 가져오기에 필요)")
     return Check(label, PROBLEM,
@@ -240,11 +247,9 @@ def _vbom(facts: Facts) -> Check:
 
 def _excel_bits(facts: Facts) -> Check:
     label = "Excel 비트"
-    if not facts.windows:
-        return _skipped_not_windows(label)
-    excel = facts.excel
-    if excel is None or excel.version is None:
-        return _no_excel(label)
+    excel = _excel_or_why_not(facts, label)
+    if isinstance(excel, Check):
+        return excel
     if excel.bits is None:
         return Check(label, PROBLEM, "레지스트리로 알 수 없습니다. 해결: Excel → 파일 → 계정 → "
                                      "Excel 정보 첫 줄의 '64비트' 또는 '32비트'를 확인하고, "

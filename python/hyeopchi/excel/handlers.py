@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -82,17 +83,8 @@ def screen(book: Any = None) -> Run:
 def doctor(book: Any = None, desktop: Desktop | None = None, registry: Any = None) -> Run:
     """설치 확인: `hyeopchi doctor` for this book on this PC, as the 설치확인 sheet, and as
     설치확인.txt beside a saved book (to send to whoever helps)."""
-    started = time.perf_counter()
-    label = "설치 확인"
-    desktop = desktop if desktop is not None else DESKTOP
-    try:
-        book = book if book is not None else _caller()
-        control, control_sheet = ctl.read_control(book)
-    except Exception as exc:  # noqa: BLE001 - nothing may reach an Excel dialog
-        return Run("doctor", _unexpected(label, exc), ok=False)
-    progress = Progress(book, control, control_sheet, desktop, label)
-    run = Run("doctor", "", ok=False)
-    try:
+
+    def check(book: Any, control: ctl.Control, desktop: Desktop, progress: Progress) -> Run:
         progress.step("확인 중")
         folder = book_folder(book)
         path = Path(str(book.fullname)) if folder is not None else None
@@ -109,22 +101,26 @@ def doctor(book: Any = None, desktop: Desktop | None = None, registry: Any = Non
             text = "\r\n".join(checkup.report(facts, checks, when)) + "\r\n"
             save_atomically(folder / "설치확인.txt", text.encode("utf-8-sig"))
             parts.append(f"파일: 설치확인.txt ({folder})")
-        seconds = time.perf_counter() - started
-        status = ". ".join(parts) + f". ({seconds:.1f}초, {_stamp()})"
-        run = Run("doctor", status, ok=problems == 0, sheets=written)
-    except BookError as exc:
-        run.status = f"{label} 실패: {exc} ({_stamp()})"
-    except Exception as exc:  # noqa: BLE001 - nothing may reach an Excel dialog
-        run.status = _unexpected(label, exc)
-    progress.done(run.status)
-    return run
+        return Run("doctor", ". ".join(parts) + ".", ok=problems == 0, sheets=written)
+
+    return _press("doctor", "설치 확인", book, desktop, check)
 
 
 def run_job(name: str, book: Any = None, desktop: Desktop | None = None) -> Run:
     """Run the job `name` on the open book with options from the 실행 sheet."""
-    started = time.perf_counter()
     job = JOBS.get(name)
-    label = job.label if job is not None else name
+
+    def execute(book: Any, control: ctl.Control, desktop: Desktop, progress: Progress) -> Run:
+        return _execute(_known(job, name), book, control, desktop, progress)
+
+    return _press(name, job.label if job is not None else name, book, desktop, execute)
+
+
+def _press(name: str, label: str, book: Any, desktop: Desktop | None,
+           body: Callable[[Any, ctl.Control, Desktop, Progress], Run]) -> Run:
+    """One button press: find the book and its 실행 sheet, run `body`, and end with one Korean
+    line in 상태 (time and version); no exception reaches Excel."""
+    started = time.perf_counter()
     desktop = desktop if desktop is not None else DESKTOP
     try:
         book = book if book is not None else _caller()
@@ -134,7 +130,7 @@ def run_job(name: str, book: Any = None, desktop: Desktop | None = None) -> Run:
     progress = Progress(book, control, control_sheet, desktop, label)
     run = Run(name, "", ok=False)
     try:
-        run = _execute(_known(job, name), book, control, desktop, progress)
+        run = body(book, control, desktop, progress)
         seconds = time.perf_counter() - started
         run.status = f"{run.status or label + ' 완료'} ({seconds:.1f}초, {_stamp()})"
     except BookError as exc:
