@@ -55,7 +55,7 @@ _ODD_CELL = re.compile(rb'<c(?:[>/\t\n\r]| (?!r="))')
 _PREFIXED_CELL = re.compile(rb":c[\s>/]")
 _LAST_REF = re.compile(rb'<c r="([A-Z]*)(\d*)')
 _LONG_COLUMN = re.compile(rb'<c r="([A-Z]{2,})\d')
-_SHORT_COLUMNS = [(26 - i, f'<c r="{chr(90 - i)}'.encode()) for i in range(26)]  # Z..A
+_SHORT_COLUMN = re.compile(rb'<c r="([A-Z])\d')
 # _LATER_SHORT[k]: a cell in a one-letter column after column k (k = 0: any of A..Z)
 _LATER_SHORT = [re.compile(b'<c r="[' + bytes([65 + k]) + rb'-Z]\d') for k in range(26)]
 # _LATER[k]: a cell in any column after column k (k < 26)
@@ -332,14 +332,15 @@ def _last_column(block: bytes, known: int) -> int:
     """The last column of any cell in `block` or `known`, whichever is later.
 
     C-speed scans only: one search for a column later than `known` (the usual answer is
-    "none"); the letters are tried one by one only when a later one is there."""
+    "none"); the columns are listed only when a later one is there."""
     if known < 26 and not _LATER[known].search(block):
         return known
     long = set(_LONG_COLUMN.findall(block))
     if long:
         return max(known, *map(_col_index, long))
     if known < 26 and _LATER_SHORT[known].search(block):
-        return max(known, next(n for n, mark in _SHORT_COLUMNS if mark in block))
+        letters: set[bytes] = set(_SHORT_COLUMN.findall(block))
+        return max(known, *(letter[0] - 64 for letter in letters))
     return known
 
 
