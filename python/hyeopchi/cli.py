@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from . import __version__
 from .core.issues import BookError
-from .jobs import JOBS, AnyJob, Field, OptionError, gc_paused, parse_value
+from .io.process import gc_paused
+from .jobs import JOBS, AnyJob, Field, OptionError, parse_value
 from .jobs.options import positive_int
 
 if TYPE_CHECKING:
@@ -176,7 +177,7 @@ def _main(argv: Sequence[str] | None) -> int:
         from .io.reader import read_book
 
         book = read_book(Path(args.book), job.sheets)
-        with gc_paused():  # the shell owns the process; the figure is in jobs/base.py
+        with gc_paused():  # the shell owns the process; figures in io/process.py
             outcome = job.run(book, options)
         written = _write(args, outcome)
         printed = _pdf(Path(pdf), outcome) if pdf else None

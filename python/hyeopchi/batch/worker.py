@@ -17,7 +17,8 @@ from ..core.outcome import Outcome
 from ..core.sheetspec import SheetSpec
 from ..core.tables import Book
 from ..core.values import Month
-from ..jobs import JOBS, AnyJob, for_month, gc_paused
+from ..io.process import gc_paused
+from ..jobs import JOBS, AnyJob, for_month
 from ..jobs.catalog import VALIDATE, ValidateOptions
 
 OK, INVALID, FAILED = "ok", "invalid", "failed"
@@ -118,7 +119,7 @@ class _Laps:
 
 def _run_job(job: AnyJob, book: Book, options: Any, notes: list[str]) -> Outcome | None:
     try:
-        with gc_paused():  # the worker owns its process; the figure is in jobs/base.py
+        with gc_paused():  # the worker owns its process; figures in io/process.py
             return job.run(book, options)
     except BookError as exc:
         issue = exc.issue

@@ -11,11 +11,9 @@ scan has passed it) while this thread scans the next one and types the previous 
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import re
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,6 +33,7 @@ from .package import (
     open_package,
     sheet_parts,
 )
+from .process import gc_paused
 
 if TYPE_CHECKING:
     from ..core.tables import Book, CellFlags
@@ -68,24 +67,8 @@ _SHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml")
 
 def read_book(path: str | Path, sheets: Iterable[str] | None = None) -> Book:
     """Read the input sheets (all known ones by default) of the workbook at `path`."""
-    with _gc_paused():
+    with gc_paused():
         return _read_book(Path(path), sheets)
-
-
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """The cyclic garbage collector waits while a book is read, and is restored after.
-
-    A read makes millions of objects (calamine's cells, the typed columns) and no reference
-    cycle, so each collection the allocations trigger walks them for nothing: 0.2 s of the
-    2.0 s CPU that reading the 40-district book takes (bench/RESULTS.md)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _read_book(path: Path, sheets: Iterable[str] | None) -> Book:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -38,20 +36,3 @@ class Job(Generic[OptionsT]):
 
 
 AnyJob = Job[Any]
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """For a shell, around a job on a big book: the cyclic garbage collector paused while the
-    core builds hundreds of thousands of small acyclic lists and dicts (JSON rows, sheet
-    rows), then restored. Measured (bench/gc_pause.py, the 1,048,575-row book, allowance
-    2021-03 on a shared 2-core machine): median 5.8 s with the collector on, 2.6 s paused
-    (1015/93/4 gen0/1/2 collections vs none). A process-wide switch, so only a shell that owns
-    the process flips it; core never does."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
