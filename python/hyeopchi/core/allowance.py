@@ -121,7 +121,6 @@ def allowance_job(book: Book, year: int, month: int, *, mask: bool = False) -> O
     held["kind"] = paid["kind"][~found].tolist()
     row_taxes, people = _withheld(columns, settings)
     rows = _json_rows(columns, row_taxes)
-    sheet = _statement(columns, people, held, row_taxes, year, month, settings, mask)
     by_member = {p.member_id: p.amount for p in people}
     total = sum(by_member.values())
     fallbacks = [replace(i, severity=WARNING) for i in setting_issues]  # defaults were used
@@ -145,7 +144,8 @@ def allowance_job(book: Book, year: int, month: int, *, mask: bool = False) -> O
         summary += "".join(f"\n  {w.message}" for w in warnings)
     for w in fallbacks:
         summary += f"\n경고: {w.message} (기본값을 사용했습니다)"
-    return Outcome(payload, [sheet], summary)
+    return Outcome(payload, lambda: [_statement(columns, people, held, row_taxes, year, month,
+                                                settings, mask)], summary)
 
 
 def _withholding_errors(book: Book, settings: Settings, setting_issues: list[Issue]

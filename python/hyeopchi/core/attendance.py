@@ -299,7 +299,8 @@ def attendance_job(book: Book, start: dt.date, end: dt.date,
                f"4-1-2 {shown['4-1-2']}점, 합계 {shown['total']}점")
     for w in a.warnings:
         summary += f"\n경고: {w.message} (기본값을 사용했습니다)"
-    return Outcome(payload, [attendance_sheet(a), score_sheet(a, payload["scores"])], summary)
+    return Outcome(payload, lambda: [attendance_sheet(a), score_sheet(a, payload["scores"])],
+                   summary)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -95,7 +95,7 @@ def overlap_job(book: Book, day: dt.date, *, mask: bool = False) -> Outcome:
                     "(검증으로 확인하세요).")
     settings, _ = read_settings(book)
     head = running_head(settings, f"기준일 {day.isoformat()}")
-    return Outcome(payload, [overlap_sheet(o, payload, head, mask=mask)], summary)
+    return Outcome(payload, lambda: [overlap_sheet(o, payload, head, mask=mask)], summary)
 
 
 # ---------------------------------------------------------------------------------------------

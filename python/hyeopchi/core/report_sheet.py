@@ -44,16 +44,16 @@ def report_job(book: Book, year: int, month: int, *, mask: bool = False) -> Outc
     expiring = expiring_terms(book, report.day, EXPIRING_DAYS, mask=mask)
     absences = (absence_streaks(book, report.day, settings, mask=mask)
                 if book.has("회의") and book.has("출석") else None)
-    spec = report_spec(report, settings, mask=mask, expiring=expiring, absences=absences)
     total = report.total()
     summary = (f"{year}년 {month}월 위·해촉 현황: 전월말 {total.start}, 위촉 {total.appointed}, "
                f"해촉 {total.left}, 당월말 {total.end}")
-    payload = report_payload(report, spec.name, mask=mask)
+    payload = report_payload(report, sheet_name(year, month), mask=mask)
     payload["expiring"] = [e.to_json() for e in expiring]  # names masked at the source
     payload["absences"] = None if absences is None else [
         {"member_id": a.member_id, "name": a.name, "body_id": a.body_id, "absences": a.absences,
          "last_attended": a.last_attended} for a in absences]
-    return Outcome(payload, [spec], summary)
+    return Outcome(payload, lambda: [report_spec(report, settings, mask=mask, expiring=expiring,
+                                                 absences=absences)], summary)
 
 
 def report_payload(report: MonthReport, sheet: str, *, mask: bool = False) -> dict[str, Any]:

@@ -118,5 +118,5 @@ def review_job(book: Book, day: dt.date, within: int = DEFAULT_WITHIN,
                f"우수 활동위원 후보 {len(r.candidates)}명")
     for note in r.notes:
         summary += f"\n{note}"
-    return Outcome(review_json(r), [review_sheet(r)], summary)
+    return Outcome(review_json(r), lambda: [review_sheet(r)], summary)
 

@@ -223,7 +223,7 @@ def screen_job(book: Book, *, mask: bool = False, seats: int | None = None) -> O
         payload.update(seats=seats, gender_limit=chosen.limit, tie=chosen.tie,
                        spread=spread(chosen.chosen))
     payload["applicants"] = [a.to_json() for a in applicants]
-    return Outcome(payload, [screening_sheet(applicants, _head(book), chosen)], summary)
+    return Outcome(payload, lambda: [screening_sheet(applicants, _head(book), chosen)], summary)
 
 
 def _selection_summary(s: Selection) -> str:

@@ -435,5 +435,5 @@ def validate_job(book: Book, today: dt.date) -> Outcome:
                if report.errors or report.warnings else "검증 완료: 오류와 경고가 없습니다.")
     settings, _ = read_settings(book)
     head = running_head(settings, f"검증 대상 {file_name(book.source)}")
-    return Outcome(report.to_json(), [result_sheet(report, book.source, head)], summary,
+    return Outcome(report.to_json(), lambda: [result_sheet(report, book.source, head)], summary,
                    exit_code=0 if report.ok else 1)
