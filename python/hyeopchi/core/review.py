@@ -303,8 +303,9 @@ def _streaks(pairs: pd.DataFrame, limit: int, seats: pd.DataFrame) -> list[Strea
     current = set(seats["조직ID"].astype(str) + "\x00" + seats["위원ID"].astype(str))
     kept = keys.isin(current).to_numpy()
     pairs, key = pairs[kept], keys.to_numpy()[kept]  # only members of the body on D
-    info = {(b, m): (_text(name), _text(body)) for b, m, name, body in zip(
-        seats["조직ID"], seats["위원ID"], seats["성명"], seats["조직명"], strict=True)}
+    info = {(b, m): (name, body) for b, m, name, body in zip(
+        seats["조직ID"].tolist(), seats["위원ID"].tolist(), seats["성명"].tolist(),
+        seats["조직명"].tolist(), strict=True)}
     # pairs are sorted by (조직ID, 위원ID, meeting order): a group is a run of equal keys
     n = len(key)
     starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
@@ -323,7 +324,7 @@ def _streaks(pairs: pd.DataFrame, limit: int, seats: pd.DataFrame) -> list[Strea
         run, end = int(runs[g]), int(ends[g])
         body_id, member_id = bodies_all[starts[g]], members_all[starts[g]]
         last = days_all[last_came[g]] if last_came[g] >= 0 else None
-        name, body = info[(body_id, member_id)]
+        name, body = (_text(v) for v in info[(body_id, member_id)])
         out.append(Streak(str(member_id), name, str(body_id), body, run,
                           tuple(days_all[end - run:end]), last))
     return sorted(out, key=lambda s: (-s.absences, s.body_id, s.member_id))
@@ -343,8 +344,7 @@ def candidates(pairs: pd.DataFrame, seats: pd.DataFrame, settings: Settings) -> 
     """Members active in >= 우수위원최소활동 bodies on D with rate >= 우수위원최소참석률 over the
     period; ranked by attended, then rate, then bodies (equal on all three: same rank)."""
     per_person = seats.groupby("위원ID").agg(bodies=("조직ID", "size"), 성명=("성명", "first"),
-                                            구분=("구분", "first"), 신분=("신분", "first"),
-                                            조직명=("조직명", tuple))
+                                            구분=("구분", "first"), 신분=("신분", "first"))
     if pairs.empty:
         return []
     tally = pairs.groupby("위원ID").agg(expected=("came", "size"), attended=("came", "sum"))
@@ -353,10 +353,17 @@ def candidates(pairs: pd.DataFrame, seats: pd.DataFrame, settings: Settings) -> 
     keep = ((both["bodies"] >= settings.candidate_min_bodies) & (both["expected"] > 0)
             & (both["attended"] * rate.denominator >= both["expected"] * rate.numerator))
     both = both[keep.to_numpy(dtype=bool)]
+    kept = set(both.index)
+    bodies_of: dict[Any, list[Any]] = {m: [] for m in kept}  # 조직명 in seat order
+    for member_id, body_name in zip(seats["위원ID"].tolist(), seats["조직명"].tolist(),
+                                    strict=True):
+        if member_id in kept:
+            bodies_of[member_id].append(body_name)
     picked = []
-    for member_id, bodies, expected, attended, name, category, status, names in zip(
+    for member_id, bodies, expected, attended, name, category, status in zip(
             both.index, *(both[c] for c in ("bodies", "expected", "attended", "성명", "구분",
-                                              "신분", "조직명")), strict=True):
+                                              "신분")), strict=True):
+        names = bodies_of[member_id]
         bodies, expected, attended = int(bodies), int(expected), int(attended)
         key = (-attended, -Fraction(attended, expected), -bodies)
         picked.append((key, str(member_id), (name, category, status, names), bodies, expected,
