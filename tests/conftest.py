@@ -27,3 +27,23 @@ def desktop(monkeypatch: pytest.MonkeyPatch) -> Any:
     fake = FakeDesktop()
     monkeypatch.setattr(handlers, "DESKTOP", fake)
     return fake
+
+
+@pytest.fixture(scope="session")
+def sample_with_control(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled sample with the office workbook's 실행 sheet in front (its default inputs)."""
+    import openpyxl
+
+    from hyeopchi.excel import control as ctl
+    from hyeopchi.excel import layout
+
+    sample = Path(__file__).resolve().parents[1] / "workbook" / "sample" / "seodaemun-2021.xlsx"
+    if not sample.exists():
+        pytest.fail(f"bundled sample missing: {sample}")
+    wb = openpyxl.load_workbook(sample)
+    ws = wb.create_sheet(ctl.SHEET, 0)
+    for row in layout.control_rows():
+        ws.append(row)
+    path = tmp_path_factory.mktemp("sample") / "seodaemun-2021.xlsx"
+    wb.save(path)
+    return path

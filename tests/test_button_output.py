@@ -49,17 +49,6 @@ CLI_ARGS = {
 }
 
 
-@pytest.fixture(scope="module")
-def sample_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    wb = openpyxl.load_workbook(SAMPLE)
-    ws = wb.create_sheet(ctl.SHEET, 0)
-    for row in layout.control_rows():
-        ws.append(row)
-    path = tmp_path_factory.mktemp("sample") / "seodaemun-2021.xlsx"
-    wb.save(path)
-    return path
-
-
 def _color(c: Any) -> Any:
     return None if c is None else (c.type, c.rgb if c.type == "rgb" else c.value, c.tint)
 
@@ -125,13 +114,13 @@ def chart_xml(data: bytes) -> list[bytes]:
 
 @pytest.mark.parametrize("handler", [b[2] for b in layout.BUTTONS if b[2] in CLI_ARGS])
 def test_button_sheets_carry_exactly_the_clis_formatting_and_page_setup(
-        sample_book: Path, tmp_path: Path, handler: str) -> None:
+        sample_with_control: Path, tmp_path: Path, handler: str) -> None:
     desktop = FakeDesktop()
-    book = xw.Book(json=payload_from_xlsx(sample_book))
+    book = xw.Book(json=payload_from_xlsx(sample_with_control))
     run = handlers.run_job(handler, book, desktop)
     assert run.sheets, run.status
     out = tmp_path / "cli.xlsx"
-    assert main([handler, str(sample_book), *CLI_ARGS[handler], "--out", str(out)]) in (0, 1)
+    assert main([handler, str(sample_with_control), *CLI_ARGS[handler], "--out", str(out)]) in (0, 1)
     cli = openpyxl.load_workbook(out)
     assert [i.names for i in desktop.inserted] == [run.sheets]
     rendered_bytes = desktop.inserted[0].data
@@ -151,10 +140,10 @@ def test_every_button_is_compared() -> None:
     assert {b[2] for b in layout.BUTTONS} - {"doctor"} == set(CLI_ARGS)
 
 
-def test_the_comparison_sees_a_difference(sample_book: Path) -> None:
+def test_the_comparison_sees_a_difference(sample_with_control: Path) -> None:
     # the property lists above are sensitive: each kind of change shows
     desktop = FakeDesktop()
-    handlers.run_job("report", xw.Book(json=payload_from_xlsx(sample_book)), desktop)
+    handlers.run_job("report", xw.Book(json=payload_from_xlsx(sample_with_control)), desktop)
     ws = openpyxl.load_workbook(io.BytesIO(desktop.inserted[0].data))["위해촉_2021-03"]
     sheet, cells = sheet_properties(ws), cell_properties(ws)
     ws.page_setup.orientation = "portrait" if sheet["orientation"] == "landscape" else "landscape"
@@ -172,9 +161,9 @@ def test_the_comparison_sees_a_difference(sample_book: Path) -> None:
 # --- progress, version, files beside the book (desktop through the fake) ----------------
 
 def test_progress_shows_in_status_and_status_bar_and_names_the_version(
-        sample_book: Path) -> None:
+        sample_with_control: Path) -> None:
     desktop = FakeDesktop()
-    book = xw.Book(json=payload_from_xlsx(sample_book))
+    book = xw.Book(json=payload_from_xlsx(sample_with_control))
     run = handlers.run_job("allowance", book, desktop)
     label = "수당 계산"
     assert desktop.status == [f"hyeopchi {label}: 시트 읽는 중…", f"hyeopchi {label}: 계산 중…",
@@ -206,8 +195,8 @@ def test_failure_status_names_the_version_too(tmp_path: Path) -> None:
     assert desktop.inserted == [] and desktop.status[-1] is None
 
 
-def test_documents_are_saved_beside_a_saved_book(sample_book: Path, tmp_path: Path) -> None:
-    payload = payload_from_xlsx(sample_book)
+def test_documents_are_saved_beside_a_saved_book(sample_with_control: Path, tmp_path: Path) -> None:
+    payload = payload_from_xlsx(sample_with_control)
     payload["book"]["name"] = str(tmp_path / "협치.xlsm")  # a saved book: its full name
     desktop = FakeDesktop()
     run = handlers.run_job("report", xw.Book(json=payload), desktop)
@@ -221,24 +210,24 @@ def test_documents_are_saved_beside_a_saved_book(sample_book: Path, tmp_path: Pa
     assert sheet_properties(saved["위해촉_2021-03"]) == sheet_properties(copied)
 
 
-def test_unsaved_book_says_where_files_would_go(sample_book: Path) -> None:
+def test_unsaved_book_says_where_files_would_go(sample_with_control: Path) -> None:
     desktop = FakeDesktop()
-    run = handlers.run_job("report", xw.Book(json=payload_from_xlsx(sample_book)), desktop)
+    run = handlers.run_job("report", xw.Book(json=payload_from_xlsx(sample_with_control)), desktop)
     assert desktop.pdfs == []
     assert "통합문서를 저장하면 같은 폴더에 보고서 파일(.xlsx, .pdf)도 만듭니다" in run.status
 
 
-def test_jobs_not_for_filing_save_no_files(sample_book: Path, tmp_path: Path) -> None:
-    payload = payload_from_xlsx(sample_book)
+def test_jobs_not_for_filing_save_no_files(sample_with_control: Path, tmp_path: Path) -> None:
+    payload = payload_from_xlsx(sample_with_control)
     payload["book"]["name"] = str(tmp_path / "협치.xlsm")
     desktop = FakeDesktop()
     handlers.run_job("overlap", xw.Book(json=payload), desktop)
     assert desktop.pdfs == [] and list(tmp_path.iterdir()) == []
 
 
-def test_rerun_puts_the_new_sheet_where_the_old_one_was(sample_book: Path) -> None:
+def test_rerun_puts_the_new_sheet_where_the_old_one_was(sample_with_control: Path) -> None:
     desktop = FakeDesktop()
-    book = xw.Book(json=payload_from_xlsx(sample_book))
+    book = xw.Book(json=payload_from_xlsx(sample_with_control))
     handlers.run_job("overlap", book, desktop)
     handlers.run_job("screen", book, desktop)
     handlers.run_job("overlap", book, desktop)
@@ -249,9 +238,9 @@ def test_rerun_puts_the_new_sheet_where_the_old_one_was(sample_book: Path) -> No
 
 # --- 설치 확인 (the doctor button) -----------------------------------------------------------
 
-def test_doctor_button_writes_its_sheet_and_status_here(sample_book: Path) -> None:
+def test_doctor_button_writes_its_sheet_and_status_here(sample_with_control: Path) -> None:
     desktop = FakeDesktop()
-    book = xw.Book(json=payload_from_xlsx(sample_book))
+    book = xw.Book(json=payload_from_xlsx(sample_with_control))
     run = handlers.doctor(book, desktop)
     assert run.sheets == ["설치확인"]
     assert run.status.startswith("설치 확인: 문제 0건. 결과 시트: 설치확인.")
@@ -305,20 +294,20 @@ def test_links_stay_on_their_cells_when_pages_cut_a_table() -> None:
         assert location == f"'{shown[0]}'!{shown}"
 
 
-def test_the_real_desktop_says_so_in_korean_off_the_desktop(sample_book: Path) -> None:
+def test_the_real_desktop_says_so_in_korean_off_the_desktop(sample_with_control: Path) -> None:
     # xlwings' remote engine cannot open a second book: the real seam refuses in one line
     from hyeopchi.excel.desktop import XlwingsDesktop
 
-    book = xw.Book(json=payload_from_xlsx(sample_book))
+    book = xw.Book(json=payload_from_xlsx(sample_with_control))
     run = handlers.run_job("overlap", book, XlwingsDesktop())
     assert not run.ok
     assert run.status.startswith("중복활동 현황 실패: 이 Excel 환경에서는 결과 시트를 붙일 수 없습니다")
 
 
-def test_a_failed_copy_leaves_the_old_result_sheet(sample_book: Path) -> None:
+def test_a_failed_copy_leaves_the_old_result_sheet(sample_with_control: Path) -> None:
     from hyeopchi.excel.desktop import XlwingsDesktop
 
-    book = xw.Book(json=payload_from_xlsx(sample_book))
+    book = xw.Book(json=payload_from_xlsx(sample_with_control))
     handlers.run_job("overlap", book, FakeDesktop())
     before = [s.name for s in book.sheets]
     run = handlers.run_job("overlap", book, XlwingsDesktop())  # refuses off the desktop

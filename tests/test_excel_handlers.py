@@ -269,19 +269,6 @@ BUTTON_CASES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def sample_with_control(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not SAMPLE.exists():
-        pytest.fail(f"bundled sample missing: {SAMPLE}")
-    wb = openpyxl.load_workbook(SAMPLE)
-    ws = wb.create_sheet(ctl.SHEET, 0)
-    for row in layout.control_rows():
-        ws.append(row)
-    path = tmp_path_factory.mktemp("sample") / "seodaemun-2021.xlsx"
-    wb.save(path)
-    return path
-
-
 def _cli_json(path: Path, name: str, options: list[str], tmp_path: Path) -> Any:
     import contextlib
     import io

@@ -124,12 +124,20 @@ def _book_unreadable(label: str, book: BookFacts) -> Check:
     return Check(label, PROBLEM, f"{book.path}을(를) 읽지 못했습니다: {book.problem}")
 
 
-def _hyeopchi(facts: Facts) -> Check:
-    label, book = "hyeopchi 버전", facts.book
-    if book is None:
+def _book_or_why_not(facts: Facts, label: str) -> BookFacts | Check:
+    """The workbook a check reads, or the check's line when there is none to read."""
+    if facts.book is None:
         return _no_book(label)
-    if book.problem:
-        return _book_unreadable(label, book)
+    if facts.book.problem:
+        return _book_unreadable(label, facts.book)
+    return facts.book
+
+
+def _hyeopchi(facts: Facts) -> Check:
+    label = "hyeopchi 버전"
+    book = _book_or_why_not(facts, label)
+    if isinstance(book, Check):
+        return book
     if book.hyeopchi_version is None:
         return Check(label, PROBLEM, f"설치된 hyeopchi는 {facts.hyeopchi_version}이고, 통합문서에 "
                                      f"버전 표시가 없습니다 (예전 통합문서). 해결: USB 폴더의 "
@@ -144,11 +152,10 @@ def _hyeopchi(facts: Facts) -> Check:
 
 
 def _xlwings(facts: Facts) -> Check:
-    label, book = "xlwings 버전", facts.book
-    if book is None:
-        return _no_book(label)
-    if book.problem:
-        return _book_unreadable(label, book)
+    label = "xlwings 버전"
+    book = _book_or_why_not(facts, label)
+    if isinstance(book, Check):
+        return book
     if book.xlwings_version is None:
         return Check(label, PROBLEM, "통합문서에 xlwings VBA 모듈이 없습니다. 해결: USB 폴더의 "
                                      "hyeopchi.xlsm을 새로 복사해 쓰세요.")
@@ -161,11 +168,10 @@ def _xlwings(facts: Facts) -> Check:
 
 
 def _interpreter(facts: Facts) -> Check:
-    label, book = "xlwings.conf의 Python", facts.book
-    if book is None:
-        return _no_book(label)
-    if book.problem:
-        return _book_unreadable(label, book)
+    label = "xlwings.conf의 Python"
+    book = _book_or_why_not(facts, label)
+    if isinstance(book, Check):
+        return book
     want = pythonw(facts)
     if not book.interpreter:
         return Check(label, PROBLEM, f"xlwings.conf 시트에 Interpreter_Win 값이 없습니다. 해결: "

@@ -46,6 +46,7 @@ def _items(text: str) -> tuple[str, ...]:
 
 _RATE_KEYS = {"필요경비율": "expense_rate", "소득세율": "income_tax_rate",
               "지방소득세율": "local_tax_rate"}
+_FLAGS = {"대리출석인정": "proxy_counts", "원천징수": "withhold"}  # Y/N settings
 _NUMBER = re.compile(r"^\d+(\.\d+)?$")
 
 
@@ -96,10 +97,10 @@ def read_settings(book: Book) -> tuple[Settings, list[Issue]]:
                 bad(row, key, text, "허용: " + ", ".join(STATUSES))
             else:
                 values["paid_statuses"] = frozenset(items)
-        elif key == "대리출석인정":
+        elif key in _FLAGS:
             flag = text.upper()
             if flag in ("Y", "N"):
-                values["proxy_counts"] = flag == "Y"
+                values[_FLAGS[key]] = flag == "Y"
             elif text:
                 bad(row, key, text, "Y 또는 N")
         elif key == "평가대상유형":
@@ -109,12 +110,6 @@ def read_settings(book: Book) -> tuple[Settings, list[Issue]]:
                 bad(row, key, text, "허용: " + ", ".join(BODY_TYPES))
             elif items:
                 values["evaluated_types"] = items
-        elif key == "원천징수":
-            flag = text.upper()
-            if flag in ("Y", "N"):
-                values["withhold"] = flag == "Y"
-            elif text:
-                bad(row, key, text, "Y 또는 N")
         elif key in _RATE_KEYS:
             rate = parse_rate(text) if text else None
             if rate is not None:
