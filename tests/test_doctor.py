@@ -26,6 +26,7 @@ from hyeopchi.core.doctor import (
     TrustedLocation,
     diagnose,
     expand,
+    report,
 )
 from hyeopchi.io.probes import book_facts, excel_facts, gather
 from hyeopchi.io.vba import VbaError, decompress, module_source
@@ -119,6 +120,9 @@ def test_good_office_pc_passes_every_check() -> None:
         "[정상] VBA 프로젝트 개체 모델 액세스: 허용됨 (함수 가져오기에 필요)",
         "[정상] Excel 비트: 64비트 (Office 16.0), xlwings64-0.37.8.dll 있음",
     ]
+    # every check ran and passed: only then is the PC called ready
+    assert report(facts(), checks, "2026-12-02 09:00")[-1] == (
+        "결과: 문제 0건 — 이 PC에서 통합문서를 쓸 수 있습니다.")
 
 
 def test_registry_facts_read_through_the_seam() -> None:
@@ -320,7 +324,8 @@ def test_doctor_here_skips_the_windows_checks_and_writes_the_report(
     for label in ("신뢰할 수 있는 위치", "VBA 프로젝트 개체 모델 액세스", "Excel 비트"):
         assert (f"[건너뜀] {label}: Windows가 아니어서 확인하지 않았습니다 (레지스트리 없음)."
                 in lines)
-    assert lines[-2] == "결과: 문제 0건 — 이 PC에서 통합문서를 쓸 수 있습니다."
+    # four checks did not run here: the result must not call the PC ready
+    assert lines[-2] == "결과: 문제 0건, 건너뜀 4건 (건너뛴 항목은 확인되지 않았습니다)"
     assert lines[-1] == f"결과를 {report}에 저장했습니다."
     data = report.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM: Notepad shows the Korean

@@ -282,8 +282,14 @@ def report(facts: Facts, checks: list[Check], when: str) -> list[str]:
     if facts.book is not None:
         lines.append(f"통합문서: {facts.book.path}")
     lines += [c.line for c in checks]
-    lines.append(f"결과: 문제 {problems}건" + (" (각 줄의 해결 방법을 따르세요)" if problems else
-                                               " — 이 PC에서 통합문서를 쓸 수 있습니다."))
+    skipped = sum(c.status == SKIPPED for c in checks)
+    if problems:
+        verdict = " (각 줄의 해결 방법을 따르세요)"
+    elif skipped:  # never "ready" on checks that did not run
+        verdict = f", 건너뜀 {skipped}건 (건너뛴 항목은 확인되지 않았습니다)"
+    else:
+        verdict = " — 이 PC에서 통합문서를 쓸 수 있습니다."
+    lines.append(f"결과: 문제 {problems}건{verdict}")
     return lines
 
 
