@@ -27,19 +27,17 @@ MASK_HELP = "결과 시트의 성명 가운데 글자를 가림 (홍*동)"
 
 
 @dataclass(frozen=True)
-class NoOptions:
-    pass
-
-
-@dataclass(frozen=True)
 class ValidateOptions:
     # The clock is read here, when a shell builds the options; core takes the day.
     today: dt.date = option("'올해'가 기준인 검사(출생연도)의 기준일 (생략하면 오늘)",
                             metavar="D", default_factory=dt.date.today)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class MaskOptions:
+    """`--mask` / 성명 가림, a base of every job's options that lists names (keyword-only, so
+    it may stand beside fields without a default)."""
+
     mask: bool = option(MASK_HELP, label=MASK, default=False)
 
 
@@ -49,8 +47,8 @@ class DayOptions:
 
 
 @dataclass(frozen=True)
-class OverlapOptions(DayOptions):
-    mask: bool = option(MASK_HELP, label=MASK, default=False)
+class OverlapOptions(MaskOptions, DayOptions):
+    pass
 
 
 @dataclass(frozen=True)
@@ -65,30 +63,28 @@ class PeriodOptions:
 
 
 @dataclass(frozen=True)
-class MonthOptions:
+class AllowanceOptions(MaskOptions):
     month: Month = option("대상 월 (YYYY-MM)", label=MONTH, batch="month", metavar="YYYY-MM")
 
 
 @dataclass(frozen=True)
-class AllowanceOptions(MonthOptions):
-    mask: bool = option(MASK_HELP, label=MASK, default=False)
-
-
-@dataclass(frozen=True)
-class ReportOptions:
+class ReportOptions(MaskOptions):
     month: Month = option("보고 월 (YYYY-MM)", label=MONTH, batch="month", metavar="YYYY-MM")
-    mask: bool = option(MASK_HELP, label=MASK, default=False)
 
 
 @dataclass(frozen=True)
-class ReviewOptions:
-    date: dt.date = option("기준일 (YYYY-MM-DD)", label=DAY, batch="last", metavar="D")
+class ReviewOptions(MaskOptions, DayOptions):
     within: int = option("임기 만료 예정: 기준일 뒤 N일 이내 (기본 90)", metavar="N", default=90)
     start: dt.date | None = option("출석 점검 기간 시작일 (기본: 기준일까지 12개월)", flag="--from",
                                    metavar="D1", default=None)
     end: dt.date | None = option("출석 점검 기간 종료일 (기본: 기준일)", flag="--to", metavar="D2",
                                  default=None)
-    mask: bool = option(MASK_HELP, label=MASK, default=False)
+
+
+@dataclass(frozen=True)
+class ScreenOptions(MaskOptions):
+    seats: int | None = option("선정 인원: 순위와 성별 상한(설정 성별상한)으로 선정안 제시",
+                               label=SEATS, metavar="N", default=None)
 
 
 def _validate(book: Book, o: ValidateOptions) -> Outcome:
@@ -125,13 +121,6 @@ def _review(book: Book, o: ReviewOptions) -> Outcome:
     from ..core.review_sheet import review_job
 
     return review_job(book, o.date, o.within, o.start, o.end, mask=o.mask)
-
-
-@dataclass(frozen=True)
-class ScreenOptions:
-    mask: bool = option(MASK_HELP, label=MASK, default=False)
-    seats: int | None = option("선정 인원: 순위와 성별 상한(설정 성별상한)으로 선정안 제시",
-                               label=SEATS, metavar="N", default=None)
 
 
 def _screen(book: Book, o: ScreenOptions) -> Outcome:
