@@ -125,14 +125,14 @@ def report_spec(report: MonthReport, settings: Settings, *, mask: bool = False,
                              style="subtitle"))
     rows = [["성명", "조직", "역할", "시작일"],
             *[[name(a.name), a.body, a.role, a.start] for a in report.appointments]]
-    row = _list_block(spec, row + 1, rows, {3: DATE})
+    row = list_block(spec, row + 1, rows, {3: DATE})
     spec.blocks.append(Block(row, 0, [[f"4. 해촉 명단 ({len(report.departures)}건)"]],
                              style="subtitle"))
     rows = [["성명", "조직", "역할", "구분", "종료일/해촉일"],
             *[[name(d.name), d.body, d.role, d.kind, d.date] for d in report.departures]]
     reasons = ["해촉사유", *(d.reason for d in report.departures)]
     top = row + 1
-    row = _list_block(spec, top, rows, {4: DATE})
+    row = list_block(spec, top, rows, {4: DATE})
     if report.departures:  # 해촉사유 wraps across the last columns, not widening 당월말
         for i, reason in enumerate(reasons):
             spec.merges.append(Merge(top + i, REASON_COL, top + i, WIDTH - 1, reason,
@@ -147,7 +147,7 @@ def report_spec(report: MonthReport, settings: Settings, *, mask: bool = False,
     rows = [["성명", "조직", "역할", "임기종료일", "남은 일수", "기수", "근거"],
             *[[e.name, e.body, e.role, e.end, e.days_left, e.term, e.source.split()[0]]
               for e in expiring or []]]
-    row = _list_block(spec, row + 1, rows, {3: DATE, 4: INT})
+    row = list_block(spec, row + 1, rows, {3: DATE, 4: INT})
     spec.blocks.append(Block(row, 0, [[
         f"6. 연속 불참 위원 (해촉 검토 대상, {settings.absence_limit}회 이상, "
         f"{len(absences or [])}건)"]], style="subtitle"))
@@ -159,7 +159,7 @@ def report_spec(report: MonthReport, settings: Settings, *, mask: bool = False,
         rows = [["성명", "조직", "연속 불참", "최근 불참", "최근 출석"],
                 *[[a.name, a.body, a.absences, a.dates[-1], a.last_attended or "없음"]
                   for a in absences]]
-        row = _list_block(spec, row + 1, rows, {2: INT, 3: DATE, 4: DATE})
+        row = list_block(spec, row + 1, rows, {2: INT, 3: DATE, 4: DATE})
 
     notes = [
         "전월말·당월말: 해당 날짜에 활동 중인 위원·조직 수 (한 사람이 여러 조직이면 조직마다 셈).",
@@ -184,7 +184,7 @@ def report_spec(report: MonthReport, settings: Settings, *, mask: bool = False,
         rows = [["성명", "조직", "유형", "회의 수", "출석", "출석률"],
                 *[[name(a.name), a.body, a.type, a.expected, a.attended, float(a.rate)]
                   for a in report.activity]]
-        row = _list_block(spec, row + 1, rows, {3: INT, 4: INT, 5: PERCENT_1})
+        row = list_block(spec, row + 1, rows, {3: INT, 4: INT, 5: PERCENT_1})
         spec.blocks.append(Block(row, 0, [[
             "출석률 = 출석 / 회의 수" + (" (대리출석 포함)." if settings.proxy_counts
                                     else " (대리출석 제외).")]], style="note"))
@@ -213,7 +213,9 @@ def _count_row(first: Any, second: Any, c: Any) -> list[Any]:
     return [first, second, c.start, c.appointed, c.left, c.end, c.capacity, c.vacancy]
 
 
-def _list_block(spec: SheetSpec, row: int, rows: list[list[Any]], formats: dict[int, str]) -> int:
+def list_block(spec: SheetSpec, row: int, rows: list[list[Any]], formats: dict[int, str]) -> int:
+    """A bordered table (column B wraps), or '해당 없음' when `rows` is its header alone;
+    returns the row after a blank one. The report's lists and the review's tables."""
     if len(rows) == 1:
         spec.blocks.append(Block(row, 0, [["해당 없음"]], style="note"))
         return row + 2

@@ -9,14 +9,13 @@ from typing import Any
 
 from .outcome import Outcome
 from .pagelayout import fit_widths, paginate, running_head
-from .report_sheet import SIGN_WIDTH, _approval_box
+from .report_sheet import SIGN_WIDTH, WRAP, _approval_box, list_block
 from .review import DEFAULT_WITHIN, RULES, Review, review, review_json
 from .scalars import round_half_up
 from .sheetspec import DATE, INT, PERCENT_1, Block, Merge, SheetSpec
 from .tables import Book
 
 NAME_WIDTH = 46  # the wrapped column B (기준, 내용, 조직, 성명·활동 조직)
-WRAP = frozenset({1})
 
 
 def review_sheet(r: Review) -> SheetSpec:
@@ -42,14 +41,14 @@ def review_sheet(r: Review) -> SheetSpec:
 
     spec.blocks.append(Block(row, 0, [[f"2. 지적 사항 ({len(r.findings)}건)"]], style="subtitle"))
     rows = [["점검 항목", "내용"], *[[RULES[f.rule], f.message] for f in r.findings]]
-    row = _table(spec, row + 1, rows, {})
+    row = list_block(spec, row + 1, rows, {})
 
     spec.blocks.append(Block(row, 0, [[
         f"3. 임기 만료 예정 ({r.within}일 이내, {len(r.expiring)}건)"]], style="subtitle"))
     rows = [["성명", "조직", "역할", "기수", "임기종료일", "남은 일수", "근거"],
             *[[e.name, e.body, e.role, e.term, e.end, e.days_left, e.source]
               for e in r.expiring]]
-    row = _table(spec, row + 1, rows, {4: DATE, 5: INT})
+    row = list_block(spec, row + 1, rows, {4: DATE, 5: INT})
 
     spec.blocks.append(Block(row, 0, [[
         f"4. 우수 활동위원 후보 ({len(r.candidates)}명)"]], style="subtitle"))
@@ -57,7 +56,7 @@ def review_sheet(r: Review) -> SheetSpec:
              "출석률"],
             *[[c.rank, f"{c.name} ({', '.join(c.body_names)})", c.category, c.status, c.bodies,
                c.expected, c.attended, round_half_up(c.rate, 3)] for c in r.candidates]]
-    row = _table(spec, row + 1, rows, {0: INT, 4: INT, 5: INT, 6: INT, 7: PERCENT_1})
+    row = list_block(spec, row + 1, rows, {0: INT, 4: INT, 5: INT, 6: INT, 7: PERCENT_1})
 
     notes = [
         "위원 수·활동 조직은 기준일에 활동 중인 위원 (활동 시작일~종료일, 해촉일 전날까지).",
@@ -96,15 +95,6 @@ def _criteria(r: Review) -> dict[str, str]:
         "overlap-limit": ("겸직상한 없음 (설정 '겸직상한'으로 정함)" if limit is None
                           else f"한 사람이 {limit}개 조직 이하에서 활동"),
     }
-
-
-def _table(spec: SheetSpec, row: int, rows: list[list[Any]], formats: dict[int, str]) -> int:
-    """A bordered table (column B wraps), or '해당 없음'; returns the row after a blank one."""
-    if len(rows) == 1:
-        spec.blocks.append(Block(row, 0, [["해당 없음"]], style="note"))
-        return row + 2
-    spec.blocks.append(Block(row, 0, rows, header_rows=1, number_formats=formats, wrap=WRAP))
-    return row + len(rows) + 1
 
 
 def review_job(book: Book, day: dt.date, within: int = DEFAULT_WITHIN,
