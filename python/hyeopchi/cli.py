@@ -179,8 +179,8 @@ def _main(argv: Sequence[str] | None) -> int:
         book = read_book(Path(args.book), job.sheets)
         with gc_paused():  # the shell owns the process; figures in io/process.py
             outcome = job.run(book, options)
-        written = _write(args, outcome)
-        printed = _pdf(Path(pdf), outcome) if pdf else None
+            written = _write(args, outcome)  # sheets are laid out here, when written
+            printed = _pdf(Path(pdf), outcome) if pdf else None
     except BookError as exc:
         print(f"hyeopchi: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE

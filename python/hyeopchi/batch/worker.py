@@ -87,12 +87,13 @@ def _process(path: Path, dest: str | None, month: Month, in_place: bool, mask: b
     else:
         result["status"] = OK
         for job, options in planned_jobs(month, mask):
-            outcome = _run_job(job, book, options, notes)
+            done = _run_job(job, book, options, notes)
             lap(job.name)
-            if outcome is None:
+            if done is None:
                 continue
+            outcome, sheets = done
             result["jobs"].append(job.name)
-            specs += outcome.sheets
+            specs += sheets
             _collect(job.name, outcome.payload, result)
         result["message"] = "; ".join(notes) or (
             f"경고 {len(warnings)}건" if warnings else "정상")
@@ -117,10 +118,14 @@ class _Laps:
         self.last = now
 
 
-def _run_job(job: AnyJob, book: Book, options: Any, notes: list[str]) -> Outcome | None:
+def _run_job(job: AnyJob, book: Book, options: Any, notes: list[str]
+             ) -> tuple[Outcome, list[SheetSpec]] | None:
+    """The job's outcome and its sheets, laid out here (batch writes them all): under the gc
+    pause, and a fault in either is this job's note, never the book's failure."""
     try:
         with gc_paused():  # the worker owns its process; figures in io/process.py
-            return job.run(book, options)
+            outcome = job.run(book, options)
+            return outcome, outcome.sheets
     except BookError as exc:
         issue = exc.issue
         if issue is None or issue.code != "missing-sheet":
