@@ -245,6 +245,11 @@ def main(argv: list[str] | None = None) -> int:
             if not path.exists():
                 subprocess.run([sys.executable, str(ROOT / "bench" / "make_books.py"), *make],
                                check=True, env=ENV)
+        # As installed: pip compiles a package's modules at install. A source checkout run
+        # with PYTHONDONTWRITEBYTECODE=1 (set on these machines) would compile hyeopchi on
+        # every start instead (about 0.1 s here), which no office PC does.
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "python")],
+                       check=True, env=ENV)
         version = [spawn([*HYEOPCHI, "--version"]) for _ in range(5)]
         commands = [name for name in COMMANDS if available(name)]
         missing = [name for name in COMMANDS if name not in commands]
@@ -265,7 +270,8 @@ def main(argv: list[str] | None = None) -> int:
         version_wall = statistics.median(r.wall for r in version)
         load_after = load()
 
-        lines = ["# hyeopchi benchmark", "", f"Machine: {machine()}.",
+        lines = ["# hyeopchi benchmark", "", f"Machine: {machine()}; modules precompiled "
+                 f"(PYTHONDONTWRITEBYTECODE={os.environ.get('PYTHONDONTWRITEBYTECODE', '')}).",
                  f"Load average (1, 5, 15 min) before: {load_before}; after: {load_after} "
                  "(a shared machine: every ratio below is from this one run, interleaved).", ""]
         for key, title, _, repeats in books:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+import hyeopchi
 from hyeopchi.cli import build_parser
 from hyeopchi.excel import control as ctl
 from hyeopchi.excel import layout
@@ -130,6 +131,17 @@ def test_importing_the_cli_loads_no_shell_and_no_pandas_until_used() -> None:
     loaded = json.loads(out)
     assert not [m for m in loaded if m.startswith(("hyeopchi.excel", "hyeopchi.batch"))]
     assert "pandas" not in loaded and "xlwings" not in loaded
+
+
+def test_version_loads_nothing_of_the_package_but_the_cli() -> None:
+    # issue 14: `hyeopchi --version` (a button's interpreter start) imports no job, no core
+    code = ("import sys, json, hyeopchi.cli; code = hyeopchi.cli.main(['--version']); "
+            "print(json.dumps([code, sorted(m for m in sys.modules if 'hyeopchi' in m)]))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, env={"PYTHONPATH": str(ROOT / "python")}).stdout
+    first, last = out.strip().splitlines()[0], out.strip().splitlines()[-1]
+    assert first == f"hyeopchi {hyeopchi.__version__}"
+    assert json.loads(last) == [0, ["hyeopchi", "hyeopchi.cli"]]
 
 
 @pytest.mark.parametrize("name", sorted(JOBS))

@@ -244,6 +244,23 @@ def test_candidates_thresholds_and_ranking() -> None:
     assert [c.member_id for c in review(as_book(raised), DAY).candidates] == []
 
 
+def test_candidates_with_equal_attended_rank_by_rate() -> None:
+    # X meets x1..x5; q joins X after x1 (expected 4 times) and comes to all 4: 4 attended as
+    # p1 (4/5) but at 100%, so q ranks above p1 although p1 sits on more bodies.
+    members = [person(p) for p in ("p1", "p2", "q")]
+    seats = [seat("p1", "X"), seat("p1", "Y"), seat("p1", "Z"), seat("p2", "X"),
+             seat("p2", "Z"), seat("q", "X", start=D(2020, 6, 2)), seat("q", "Z")]
+    meetings = [[f"x{i}", "X", i, D(2020, 6, i), "오프라인"] for i in range(1, 6)]
+    came = {"p1": 4, "p2": 5}
+    rows = [[f"x{i}", p, "출석" if i <= n else "불참", None]
+            for p, n in came.items() for i in range(1, 6)]
+    rows += [[f"x{i}", "q", "출석", None] for i in range(2, 6)]
+    sheets = make_book(members, [body(b, "TFT") for b in "XYZ"], seats, meetings, rows)
+    got = [(c.member_id, c.rank, c.expected, c.attended)
+           for c in review(as_book(sheets), DAY).candidates]
+    assert got == [("p2", 1, 5, 5), ("q", 2, 4, 4), ("p1", 3, 5, 4)]
+
+
 # --------------------------------------------------------------------------- expiring terms
 
 def test_terms_end_on_membership_end_else_body_term_end() -> None:

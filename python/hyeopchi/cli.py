@@ -17,13 +17,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from . import __version__
-from .core.issues import BookError
-from .io.process import gc_paused
-from .jobs import JOBS, AnyJob, Field, OptionError, parse_value
-from .jobs.options import positive_int
 
 if TYPE_CHECKING:
     from .core.outcome import Outcome
+    from .jobs import AnyJob, Field
+
+# Imports of the package's own modules are made where they are used: `hyeopchi --version`
+# (and so every first step of a button's interpreter) loads none of them.
 
 EXIT_OK, EXIT_INVALID, EXIT_UNUSABLE = 0, 1, 2
 
@@ -37,6 +37,8 @@ class _Parser(argparse.ArgumentParser):
 
 def _arg_type(f: Field | Callable[[str], Any]) -> Callable[[str], Any]:
     """An argparse type: a field's parse_value (or a parser), its Korean message kept."""
+    from .jobs import Field, OptionError, parse_value
+
     def parse(text: str) -> Any:
         try:
             return parse_value(f, text) if isinstance(f, Field) else f(text)
@@ -67,6 +69,9 @@ def _add_job(sub: Any, job: AnyJob) -> None:
 
 
 def _add_batch(sub: Any) -> None:
+    from .jobs import JOBS
+    from .jobs.options import positive_int
+
     month = next(f for f in JOBS["allowance"].fields() if f.name == "month")
     p = sub.add_parser("batch", help="여러 통합문서를 한 번에 처리 (보관 문서 일괄)",
                        description=("파일·폴더(하위 폴더 포함)·와일드카드의 통합문서를 모두 "
@@ -86,6 +91,8 @@ def _add_batch(sub: Any) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .jobs import JOBS
+
     parser = _Parser(prog="hyeopchi", description="협치 위원 워크북 도구 (서대문구 민관협치과)")
     parser.add_argument("--version", action="version", version=f"hyeopchi {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -104,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _doctor(args: argparse.Namespace) -> int:
     """Exit 0 when every check passed or was skipped, 1 when some found a problem."""
     from .core.doctor import PROBLEM, diagnose, report
+    from .core.issues import BookError
     from .io._atomic import save_atomically
     from .io.probes import gather
 
@@ -127,6 +135,9 @@ def _doctor(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if list(sys.argv[1:] if argv is None else argv) == ["--version"]:
+        print(f"hyeopchi {__version__}")  # as argparse's version action, with nothing loaded
+        return 0
     try:
         return _main(argv)
     except KeyboardInterrupt:
@@ -153,6 +164,10 @@ def _leave_now_if_threads_remain(code: int) -> None:
 
 
 def _main(argv: Sequence[str] | None) -> int:
+    from .core.issues import BookError
+    from .io.process import gc_paused
+    from .jobs import JOBS
+
     args = build_parser().parse_args(argv)
     if args.command == "batch":
         return _batch(args)
@@ -204,6 +219,7 @@ def _main(argv: Sequence[str] | None) -> int:
 
 def _batch(args: argparse.Namespace) -> int:
     from .batch import BatchOptions, run
+    from .core.issues import BookError
 
     options = BatchOptions(paths=tuple(args.paths), month=args.month, out=Path(args.out),
                            jobs=args.jobs, json=args.json, force=args.force,
@@ -219,6 +235,7 @@ def _write(args: argparse.Namespace, outcome: Outcome) -> Path | None:
     out, in_place = getattr(args, "out", None), getattr(args, "in_place", False)
     if not (out or in_place) or not outcome.sheets:
         return None
+    from .core.issues import BookError
     from .io.writeback import write_sheets
 
     src = Path(args.book)

@@ -80,14 +80,15 @@ def _process(path: Path, dest: str | None, month: Month, in_place: bool, mask: b
     lap("validate")
     errors, warnings = checked.payload["errors"], checked.payload["warnings"]
     result.update(errors=len(errors), warnings=len(warnings))
-    specs: list[SheetSpec] = list(checked.sheets)
+    writes = dest is not None or in_place  # sheets are laid out only to be written
+    specs: list[SheetSpec] = list(checked.sheets) if writes else []
     notes: list[str] = []
     if errors:
         result.update(status=INVALID, message=f"검증 오류 {len(errors)}건: {errors[0]['message']}")
     else:
         result["status"] = OK
         for job, options in planned_jobs(month, mask):
-            done = _run_job(job, book, options, notes)
+            done = _run_job(job, book, options, notes, lay_out=writes)
             lap(job.name)
             if done is None:
                 continue
@@ -118,14 +119,15 @@ class _Laps:
         self.last = now
 
 
-def _run_job(job: AnyJob, book: Book, options: Any, notes: list[str]
+def _run_job(job: AnyJob, book: Book, options: Any, notes: list[str], *, lay_out: bool = True
              ) -> tuple[Outcome, list[SheetSpec]] | None:
-    """The job's outcome and its sheets, laid out here (batch writes them all): under the gc
-    pause, and a fault in either is this job's note, never the book's failure."""
+    """The job's outcome and its sheets, laid out here when they are written (batch writes them
+    all): under the gc pause, and a fault in either is this job's note, never the book's
+    failure."""
     try:
         with gc_paused():  # the worker owns its process; figures in io/process.py
             outcome = job.run(book, options)
-            return outcome, outcome.sheets
+            return outcome, (outcome.sheets if lay_out else [])
     except BookError as exc:
         issue = exc.issue
         if issue is None or issue.code != "missing-sheet":

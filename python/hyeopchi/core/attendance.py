@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .issues import BookError, Issue
-from .membership import expected_index
+from .membership import expected_index, sorted_member
 from .outcome import Outcome
 from .pagelayout import fit_widths, paginate, running_head
 from .scalars import attendance_rate, half_up_units, round_half_up, score_band
@@ -224,7 +224,7 @@ def presence(meetings: pd.DataFrame, memberships: pd.DataFrame, members: pd.Data
 def _member_of(keys: np.ndarray, present: np.ndarray, size: int) -> np.ndarray:
     """keys in present (both integers in 0..size-1): a bit table when it is small enough."""
     if size > 1 << 26:
-        return np.isin(keys, present)
+        return sorted_member(keys, present)
     table = np.zeros(size, dtype=bool)
     table[present] = True
     found: np.ndarray = table[keys]

@@ -22,6 +22,7 @@ core/attendance.py's tally. Nothing here re-states either rule.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -152,8 +153,18 @@ def _listed(names: list[str]) -> str:
     return shown + (f" 외 {len(names) - NAMES_SHOWN}명" if len(names) > NAMES_SHOWN else "")
 
 
+def _strs(column: pd.Series) -> list[str]:
+    """A column's values as str (IDs and names: never blank here). Not astype(str): under
+    pandas 3 that makes a string array whose values Python reads one by one, 10x slower."""
+    return list(map(str, column.tolist()))
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and pd.isna(value))
+
+
 def _text(value: Any) -> str:
-    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+    return "" if _blank(value) else str(value)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -173,14 +184,20 @@ def gender_balance(seats: pd.DataFrame, bodies: pd.DataFrame, settings: Settings
     out = []
     cap = settings.gender_cap
     appointed = seats[(seats["구분"] == "위촉직").to_numpy(dtype=bool)]
-    men_by = appointed.loc[appointed["성별"] == "남", "조직ID"].value_counts()
-    women_by = appointed.loc[appointed["성별"] == "여", "조직ID"].value_counts()
-    for body_id, body, kind in bodies[["조직ID", "조직명", "유형"]].itertuples(index=False):
+    men_by = appointed.loc[appointed["성별"] == "남", "조직ID"].value_counts().to_dict()
+    women_by = appointed.loc[appointed["성별"] == "여", "조직ID"].value_counts().to_dict()
+    rows_of: dict[Any, list[int]] | None = None  # seat rows per body, made for the first finding
+    for body_id, body, kind in zip(*(bodies[c].tolist() for c in ("조직ID", "조직명", "유형")),
+                                   strict=True):
         men, women = int(men_by.get(body_id, 0)), int(women_by.get(body_id, 0))
         known = men + women
         if kind not in settings.gender_types or known == 0 or max(men, women) <= cap * known:
             continue
-        s = appointed[appointed["조직ID"] == body_id]
+        if rows_of is None:
+            rows_of = {}
+            for i, b in enumerate(appointed["조직ID"].tolist()):
+                rows_of.setdefault(b, []).append(i)
+        s = appointed.iloc[rows_of.get(body_id, [])]
         top, n = ("남", men) if men > women else ("여", women)
         message = (f"{body}: 위촉직 위원 {len(s)}명 중 성별이 기재된 {known}명이 "
                    f"남 {men}명, 여 {women}명으로 {top}성 비율 {_pct(Fraction(n, known))}가 "
@@ -197,18 +214,19 @@ def gender_balance(seats: pd.DataFrame, bodies: pd.DataFrame, settings: Settings
 def council_activity(seats: pd.DataFrame, day: dt.date) -> list[Finding]:
     council = seats[(seats["유형"] == COUNCIL) & (seats["구분"] == "위촉직")
                     & (seats["신분"] == "민간")]
-    working = set(seats.loc[seats["유형"].isin(WORKING_BODIES), "위원ID"])
-    out = []
-    bodies_of: dict[str, list[tuple[str, str]]] = {}
-    for member_id, body_id, body in zip(seats["위원ID"].astype(str), seats["조직ID"].astype(str),
-                                        seats["조직명"].astype(str), strict=True):
-        bodies_of.setdefault(member_id, []).append((body_id, body))
+    working = set(_strs(seats.loc[seats["유형"].isin(WORKING_BODIES), "위원ID"]))
     council = council.sort_values(["조직ID", "위원ID"])
-    for body_id, member_id, body, name in zip(
-            *(council[c].astype(str).tolist() for c in ("조직ID", "위원ID", "조직명", "성명")),
-            strict=True):
-        if member_id in working:
-            continue
+    listed = [row for row in zip(
+        *(_strs(council[c]) for c in ("조직ID", "위원ID", "조직명", "성명")),
+        strict=True) if row[1] not in working]
+    wanted = {row[1] for row in listed}
+    bodies_of: dict[str, list[tuple[str, str]]] = {}  # for the listed members only
+    for member_id, body_id, body in zip(
+            *(_strs(seats[c]) for c in ("위원ID", "조직ID", "조직명")), strict=True):
+        if member_id in wanted:
+            bodies_of.setdefault(member_id, []).append((body_id, body))
+    out = []
+    for body_id, member_id, body, name in listed:
         others = [name for b, name in bodies_of.get(member_id, []) if b != body_id]
         where = f" (그 밖의 활동: {', '.join(others)})" if others else ""
         out.append(Finding(
@@ -271,7 +289,13 @@ class Streak:
 def _pairs(book: Book, start: dt.date, end: dt.date, settings: Settings
            ) -> tuple[pd.DataFrame, int]:
     """(meeting, person) pairs of every body's meetings in the period, in meeting order, with
-    came (bool); and the number of meetings."""
+    came (bool); and the number of meetings. Made once per book and period (report + review)."""
+    return book.derived(("review-pairs", start, end, settings.proxy_counts),
+                        lambda: _make_pairs(book, start, end, settings))
+
+
+def _make_pairs(book: Book, start: dt.date, end: dt.date, settings: Settings
+                ) -> tuple[pd.DataFrame, int]:
     if not (book.has("회의") and book.has("출석")):
         return pd.DataFrame(columns=["회의ID", "조직ID", "일자", "위원ID", "came"]), 0
     meetings = period_meetings(book.df("회의"), book.df("조직"), start, end)
@@ -299,34 +323,31 @@ def absence_streaks(book: Book, day: dt.date, settings: Settings, *,
 def _streaks(pairs: pd.DataFrame, limit: int, seats: pd.DataFrame) -> list[Streak]:
     if pairs.empty:
         return []
-    keys = pairs["조직ID"].astype(str) + "\x00" + pairs["위원ID"].astype(str)
-    current = set(seats["조직ID"].astype(str) + "\x00" + seats["위원ID"].astype(str))
-    kept = keys.isin(current).to_numpy()
-    pairs, key = pairs[kept], keys.to_numpy()[kept]  # only members of the body on D
-    info = {(b, m): (name, body) for b, m, name, body in zip(
-        seats["조직ID"].tolist(), seats["위원ID"].tolist(), seats["성명"].tolist(),
-        seats["조직명"].tolist(), strict=True)}
     # pairs are sorted by (조직ID, 위원ID, meeting order): a group is a run of equal keys
-    n = len(key)
-    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    b_ids, m_ids = pairs["조직ID"].to_numpy(), pairs["위원ID"].to_numpy()
+    n = len(pairs)
+    starts = np.flatnonzero(np.r_[True, (b_ids[1:] != b_ids[:-1]) | (m_ids[1:] != m_ids[:-1])])
     ends = np.r_[starts[1:], n]
+    # the last attended row of each group (-1 when none): a maximum over each run
     came = pairs["came"].to_numpy(dtype=bool)
-    # the last attended row of each group (its start - 1 when none): a running maximum
-    seen = np.where(came, np.arange(n), -1)
-    group = np.repeat(np.arange(len(starts)), ends - starts)
-    last_came = np.full(len(starts), -1)
-    np.maximum.at(last_came, group, seen)
+    last_came = np.maximum.reduceat(np.where(came, np.arange(n), -1), starts)
     runs = ends - np.maximum(last_came + 1, starts)
-    days_all, bodies_all, members_all = (pairs["일자"].tolist(), pairs["조직ID"].tolist(),
-                                         pairs["위원ID"].tolist())
+    long_runs = np.flatnonzero(runs >= limit).tolist()
+    wanted = {(str(b_ids[starts[g]]), str(m_ids[starts[g]])) for g in long_runs}
+    info = {(b, m): (name, body) for b, m, name, body in zip(
+        _strs(seats["조직ID"]), _strs(seats["위원ID"]), seats["성명"].tolist(),
+        seats["조직명"].tolist(), strict=True) if (b, m) in wanted}
+    days_all = pairs["일자"].to_numpy()
     out = []
-    for g in np.flatnonzero(runs >= limit).tolist():
-        run, end = int(runs[g]), int(ends[g])
-        body_id, member_id = bodies_all[starts[g]], members_all[starts[g]]
+    for g in long_runs:
+        start, run, end = int(starts[g]), int(runs[g]), int(ends[g])
+        key = (str(b_ids[start]), str(m_ids[start]))
+        if key not in info:  # only members of the body on D
+            continue
         last = days_all[last_came[g]] if last_came[g] >= 0 else None
-        name, body = (_text(v) for v in info[(body_id, member_id)])
-        out.append(Streak(str(member_id), name, str(body_id), body, run,
-                          tuple(days_all[end - run:end]), last))
+        name, body = (_text(v) for v in info[key])
+        out.append(Streak(key[1], name, key[0], body, run, tuple(days_all[end - run:end].tolist()),
+                          last))
     return sorted(out, key=lambda s: (-s.absences, s.body_id, s.member_id))
 
 
@@ -343,29 +364,36 @@ def streak_message(s: Streak, proxy_counts: bool) -> str:
 def candidates(pairs: pd.DataFrame, seats: pd.DataFrame, settings: Settings) -> list[Candidate]:
     """Members active in >= 우수위원최소활동 bodies on D with rate >= 우수위원최소참석률 over the
     period; ranked by attended, then rate, then bodies (equal on all three: same rank)."""
-    per_person = seats.groupby("위원ID").agg(bodies=("조직ID", "size"), 성명=("성명", "first"),
-                                            구분=("구분", "first"), 신분=("신분", "first"))
     if pairs.empty:
         return []
-    tally = pairs.groupby("위원ID").agg(expected=("came", "size"), attended=("came", "sum"))
-    both = per_person.join(tally, how="inner")
+    ids, people = pd.factorize(pairs["위원ID"])  # the pairs' people: bincount their rows
+    expected_of = np.bincount(ids, minlength=len(people)).tolist()
+    attended_of = np.bincount(ids, weights=pairs["came"].to_numpy(dtype=bool),
+                              minlength=len(people)).astype(int).tolist()
+    tally = dict(zip(people.tolist(), zip(expected_of, attended_of, strict=True), strict=True))
     rate = settings.candidate_min_rate  # attended / expected >= p/q as attended * q >= p * e
-    keep = ((both["bodies"] >= settings.candidate_min_bodies) & (both["expected"] > 0)
-            & (both["attended"] * rate.denominator >= both["expected"] * rate.numerator))
-    both = both[keep.to_numpy(dtype=bool)]
-    kept = set(both.index)
-    bodies_of: dict[Any, list[Any]] = {m: [] for m in kept}  # 조직명 in seat order
-    for member_id, body_name in zip(seats["위원ID"].tolist(), seats["조직명"].tolist(),
-                                    strict=True):
+    seat_ids = seats["위원ID"].tolist()
+    count = Counter(seat_ids)  # bodies per person on D
+    kept = {m for m, bodies in count.items() if m in tally
+            and bodies >= settings.candidate_min_bodies and tally[m][0] > 0
+            and tally[m][1] * rate.denominator >= tally[m][0] * rate.numerator}
+    # per kept person, in seat order: the bodies, and the first non-blank 성명/구분/신분
+    seen: dict[Any, list[Any]] = {m: [[], None, None, None] for m in kept}
+    for member_id, body_name, *about in zip(
+            seat_ids, *(seats[c].tolist() for c in ("조직명", "성명", "구분", "신분")),
+            strict=True):
         if member_id in kept:
-            bodies_of[member_id].append(body_name)
+            entry = seen[member_id]
+            entry[0].append(body_name)
+            for k, value in enumerate(about, start=1):
+                if entry[k] is None and not _blank(value):
+                    entry[k] = value
     picked = []
-    for member_id, bodies, expected, attended, name, category, status in zip(
-            both.index, *(both[c] for c in ("bodies", "expected", "attended", "성명", "구분",
-                                              "신분")), strict=True):
-        names = bodies_of[member_id]
-        bodies, expected, attended = int(bodies), int(expected), int(attended)
-        key = (-attended, -Fraction(attended, expected), -bodies)
+    for member_id, (names, name, category, status) in seen.items():
+        expected, attended = tally[member_id]
+        bodies = count[member_id]
+        # by attended, then rate (for equal attended: the fewer expected), then bodies
+        key = (-attended, expected if attended else 0, -bodies)
         picked.append((key, str(member_id), (name, category, status, names), bodies, expected,
                        attended))
     picked.sort(key=lambda p: (p[0], p[1]))

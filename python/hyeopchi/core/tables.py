@@ -7,10 +7,10 @@ for any row a rule picks out, however the frame was filtered.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -19,6 +19,7 @@ from .issues import BookError, Issue, make_issue, shown_value
 from .schema import SheetSchema, sheet_schema
 from .values import PARSERS, column_letter, header_key, is_blank
 
+T = TypeVar("T")
 HEADER_SEARCH_ROWS = 20  # a title or notes may stand above the header row
 
 
@@ -52,6 +53,9 @@ class Book:
     issues: list[Issue] = field(default_factory=list)
     source: str = ""
     empty: set[str] = field(default_factory=set)  # present but holding no values
+    # Tables derived from these ones, made once per book (jobs never change a table): the
+    # monthly report and the review of one day share the year's (meeting, member) pairs.
+    _derived: dict[Hashable, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def has(self, sheet: str) -> bool:
         return sheet in self.tables
@@ -72,6 +76,13 @@ class Book:
         table, found = table_from_grid(sheet, grid, origin, flags)
         self.tables[sheet] = table
         self.issues.extend(found)
+
+    def derived(self, key: Hashable, make: Callable[[], T]) -> T:
+        """make(), made once per key: `key` names everything the result depends on."""
+        if key not in self._derived:
+            self._derived[key] = make()
+        value: T = self._derived[key]
+        return value
 
     def df(self, sheet: str) -> pd.DataFrame:
         return self.table(sheet).df

@@ -11,10 +11,11 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .issues import ERROR, WARNING, Issue
-from .membership import active_mask, as_datetime, memberships_with_dismissal
+from .membership import as_datetime, expected_index, sorted_member
 from .outcome import Outcome
 from .pagelayout import fit_widths, paginate, running_head
 from .schema import Column, SheetSchema, sheet_schema
@@ -317,23 +318,27 @@ def unexpected_attendance(book: Book) -> list[Issue]:
     if not all(book.has(s) for s in ("출석", "회의", "활동", "위원")):
         return []
     table = book.table("출석")
-    att = table.df[["회의ID", "위원ID"]].dropna()
-    meetings = book.df("회의")[["회의ID", "조직ID", "일자"]].dropna().drop_duplicates("회의ID")
-    att = att.reset_index().merge(meetings, on="회의ID", how="inner")
-    if att.empty:
-        return []
-    m = memberships_with_dismissal(book.df("활동"), book.df("위원"))
-    joined = att.merge(m, on=["위원ID", "조직ID"], how="left")
-    joined["ok"] = active_mask(joined, as_datetime(joined["일자"])).fillna(False)
-    ok_rows = joined.groupby("행")["ok"].any()
+    att = table.df
     known_members = set(book.df("위원")["위원ID"].dropna())
+    # the (meeting, member) pairs expected (core/membership.py), as integer keys
+    e = expected_index(book.df("회의"), book.df("활동"), book.df("위원"))
+    meeting_ids = pd.Index(e.meetings["회의ID"])
+    person_ids = pd.Index(e.memberships["위원ID"].drop_duplicates().to_numpy(object))
+    n_people = max(len(person_ids), 1)
+    expected = (e.meeting_pos * n_people
+                + person_ids.get_indexer(e.memberships["위원ID"].to_numpy()[e.membership_pos]))
+    at = meeting_ids.get_indexer(att["회의ID"].to_numpy(object))
+    who = person_ids.get_indexer(att["위원ID"].to_numpy(object))
+    # rows of a known meeting with a 위원ID; a member with no 활동 in the body is not expected
+    checked = np.flatnonzero((at >= 0) & att["위원ID"].notna().to_numpy())
+    ok = (who[checked] >= 0) & sorted_member(at[checked] * n_people + who[checked], expected)
     out = []
-    for row in ok_rows.index[~ok_rows.to_numpy()]:
-        member = table.df.at[row, "위원ID"]
+    for i in checked[~ok].tolist():
+        member = att["위원ID"].iat[i]
         if member not in known_members:
             continue  # already an unknown-reference error
-        out.append(table.issue("unexpected-attendance", row, "위원ID", member,
-                               meeting=table.df.at[row, "회의ID"], severity=WARNING))
+        out.append(table.issue("unexpected-attendance", int(att.index[i]), "위원ID", member,
+                               meeting=att["회의ID"].iat[i], severity=WARNING))
     return out
 
 

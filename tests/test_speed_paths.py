@@ -1,0 +1,75 @@
+"""The shortcuts taken for speed (issue 14) give what the plain way gives: each checked against
+a plain-Python reference written here, not against the production code it replaces."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from hyeopchi.batch import worker
+from hyeopchi.core import attendance
+from hyeopchi.core.membership import sorted_member
+from hyeopchi.core.outcome import Outcome
+from hyeopchi.core.tables import Book
+
+SAMPLE = Path(__file__).resolve().parents[1] / "workbook" / "sample" / "seodaemun-2021.xlsx"
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_sorted_member_is_set_membership(seed: int) -> None:
+    rng = random.Random(seed)
+    present = [rng.randrange(0, 1000) for _ in range(rng.randrange(0, 50))]
+    keys = [rng.randrange(0, 1100) for _ in range(300)] + [0, 999, 1099]
+    got = sorted_member(np.array(keys, dtype=np.int64), np.array(present, dtype=np.int64))
+    assert got.tolist() == [k in set(present) for k in keys]
+
+
+def test_member_of_table_and_search_agree_with_a_set() -> None:
+    # the bit table (small key space) and the binary search (over 2**26 keys) both
+    rng = random.Random(7)
+    for size in (5000, (1 << 26) + 10):
+        present = np.array([rng.randrange(size) for _ in range(400)], dtype=np.int64)
+        keys = np.array([rng.randrange(size) for _ in range(2000)] + present[:50].tolist(),
+                        dtype=np.int64)
+        expected = [k in set(present.tolist()) for k in keys.tolist()]
+        assert attendance._member_of(keys, present, size).tolist() == expected
+
+
+def test_derived_tables_are_made_once_per_key() -> None:
+    book = Book(tables={}, sheet_names=[])
+    made: list[str] = []
+
+    def make(tag: str) -> str:
+        made.append(tag)
+        return tag.upper()
+
+    assert book.derived(("pairs", 1), lambda: make("a")) == "A"
+    assert book.derived(("pairs", 1), lambda: make("b")) == "A"  # the first one stands
+    assert book.derived(("pairs", 2), lambda: make("c")) == "C"
+    assert made == ["a", "c"]
+
+
+def test_batch_lays_out_no_sheet_when_nothing_is_written(tmp_path: Path,
+                                                         monkeypatch: Any) -> None:
+    laid_out: list[int] = []
+    real = Outcome.sheets.fget
+    assert real is not None
+
+    def counting(self: Outcome) -> Any:
+        laid_out.append(1)
+        return real(self)
+
+    monkeypatch.setattr(Outcome, "sheets", property(counting))
+    book = tmp_path / "book.xlsx"
+    shutil.copy(SAMPLE, book)
+    result = worker.process_book(str(book), None, (2021, 3))
+    assert result["status"] == "ok" and len(result["jobs"]) >= 5
+    assert laid_out == []
+    written = worker.process_book(str(book), str(tmp_path / "out.xlsx"), (2021, 3))
+    assert written["status"] == "ok" and (tmp_path / "out.xlsx").exists()
+    assert len(laid_out) == 1 + len(written["jobs"])  # validate's and each job's
