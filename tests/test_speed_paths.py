@@ -3,8 +3,10 @@ a plain-Python reference written here, not against the production code it replac
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import shutil
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +15,7 @@ import pytest
 
 from hyeopchi.batch import worker
 from hyeopchi.core import attendance
+from hyeopchi.core.issues import Issue
 from hyeopchi.core.membership import sorted_member
 from hyeopchi.core.outcome import Outcome
 from hyeopchi.core.tables import Book
@@ -73,3 +76,14 @@ def test_batch_lays_out_no_sheet_when_nothing_is_written(tmp_path: Path,
     written = worker.process_book(str(book), str(tmp_path / "out.xlsx"), (2021, 3))
     assert written["status"] == "ok" and (tmp_path / "out.xlsx").exists()
     assert len(laid_out) == 1 + len(written["jobs"])  # validate's and each job's
+
+
+def test_issue_json_has_every_field_in_order() -> None:
+    # Issue.to_json lists its fields by hand (asdict deep-copied each one): none left out
+    issue = Issue("unknown-reference", "메시지", "출석", row=7, column="위원ID", cell="B7",
+                  value=dt.date(2021, 3, 2), severity="warning")
+    got = issue.to_json()
+    assert list(got) == [f.name for f in fields(Issue)]
+    assert got == {"code": "unknown-reference", "message": "메시지", "sheet": "출석", "row": 7,
+                   "column": "위원ID", "cell": "B7", "value": "2021-03-02",
+                   "severity": "warning"}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 from .privacy import mask_contact
@@ -78,9 +78,10 @@ class Issue:
     severity: str = ERROR
 
     def to_json(self) -> dict[str, Any]:
-        d = asdict(self)
-        d["value"] = _jsonable(self.value)
-        return d
+        # the fields in order, as dataclasses.asdict gives them, without its deep copies
+        return {"code": self.code, "message": self.message, "sheet": self.sheet,
+                "row": self.row, "column": self.column, "cell": self.cell,
+                "value": _jsonable(self.value), "severity": self.severity}
 
 
 SHOWN_CHARS = 50  # a value quoted in a message is cut to this many characters

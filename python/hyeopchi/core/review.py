@@ -177,7 +177,9 @@ def _seats(book: Book, day: dt.date, mask: bool) -> pd.DataFrame:
     seats = compute_overlap(book, day).seats
     people = book.df("위원")[["위원ID", "성별"]].dropna(subset=["위원ID"]).drop_duplicates("위원ID")
     seats = seats.merge(people, on="위원ID", how="left")
-    return seats.assign(성명=seats["성명"].map(lambda s: _namer(mask)(_text(s))))
+    namer = _namer(mask)
+    return seats.assign(성명=pd.Series([namer(_text(s)) for s in seats["성명"].tolist()],
+                                     index=seats.index, dtype=object))
 
 
 def gender_balance(seats: pd.DataFrame, bodies: pd.DataFrame, settings: Settings) -> list[Finding]:
@@ -301,15 +303,16 @@ def _make_pairs(book: Book, start: dt.date, end: dt.date, settings: Settings
     meetings = period_meetings(book.df("회의"), book.df("조직"), start, end)
     p = presence(meetings, book.df("활동"), book.df("위원"), book.df("출석"),
                  settings.proxy_counts)
-    pairs = pd.DataFrame({
-        "order": p.meeting,
-        "회의ID": meetings["회의ID"].to_numpy()[p.meeting],
-        "조직ID": meetings["조직ID"].to_numpy()[p.meeting],
-        "일자": meetings["일자"].to_numpy()[p.meeting],
-        "위원ID": p.people["위원ID"].to_numpy()[p.person],
-        "came": p.came,
-    }).sort_values(["조직ID", "위원ID", "order"], kind="stable")
-    return pairs.reset_index(drop=True), len(meetings)
+    # in (조직ID, 위원ID, meeting order): sorted codes of the few bodies and people, not the
+    # 233,000 pairs' strings (factorize sorts as sort_values would: Python's str order)
+    body_code = pd.factorize(meetings["조직ID"], sort=True)[0][p.meeting]
+    person_code = pd.factorize(p.people["위원ID"], sort=True)[0][p.person]
+    by = np.lexsort((p.meeting, person_code, body_code))
+    at, who = p.meeting[by], p.person[by]
+    column = {c: meetings[c].to_numpy(object)[at] for c in ("회의ID", "조직ID", "일자")}
+    pairs = pd.DataFrame({"order": at, **column, "위원ID": p.people["위원ID"].to_numpy(object)[who],
+                          "came": p.came[by]})
+    return pairs.astype({c: object for c in ("회의ID", "조직ID", "일자", "위원ID")}), len(meetings)
 
 
 def absence_streaks(book: Book, day: dt.date, settings: Settings, *,
@@ -423,8 +426,8 @@ def expiring_terms(book: Book, day: dt.date, within: int, mask: bool = False) ->
         b: (_text(name), _text(term), ends) for b, name, term, ends in zip(
             units["조직ID"], units["조직명"], units["기수"], units["임기종료일"], strict=True)}
     people = members.dropna(subset=["위원ID"]).drop_duplicates("위원ID")
-    names = {p: _namer(mask)(_text(n)) for p, n in zip(people["위원ID"], people["성명"],
-                                                        strict=True)}
+    names = dict(zip(people["위원ID"].tolist(), people["성명"].tolist(), strict=True))
+    namer = _namer(mask)  # applied to the listed ones only
     m = m[m["조직ID"].isin(body_info.keys()) & m["위원ID"].isin(names.keys())]
     # one row per pair: its top role, whether a row is open, the last 종료
     m = m.assign(열림=m["종료"].isna())
@@ -439,7 +442,8 @@ def expiring_terms(book: Book, day: dt.date, within: int, mask: bool = False) ->
                        else (last.date(), "활동 종료일"))
         if end is None or not 0 <= (end - day).days <= within:
             continue
-        out.append(Expiring(str(member_id), names[member_id], str(body_id), body, _text(role),
+        out.append(Expiring(str(member_id), namer(_text(names[member_id])), str(body_id), body,
+                            _text(role),
                             term, end, (end - day).days, source))
     return sorted(out, key=lambda e: (e.end, e.body_id, e.member_id))
 

@@ -5,8 +5,10 @@ cells and formulas without a cached value as blanks, and allocates a sheet's who
 rectangle, so each sheet's XML is scanned first, as it is inflated and checked: absurd extents
 are refused before calamine sees the sheet, and error cells are reported at their address.
 
-Calamine runs in one worker thread: its parse releases the GIL, so it reads a sheet (once the
-scan has passed it) while this thread scans the next one and types the previous one's grid.
+Calamine runs in two worker threads, each with its own handle on the workbook: its parse
+releases the GIL, so one reads the largest sheet (once the scan has passed it) while the other
+reads the rest as their scans pass them, and this thread scans, imports pandas and types the
+grids that have come back. A sheet is read only after its scan, as before.
 """
 
 from __future__ import annotations
@@ -73,28 +75,31 @@ def read_book(path: str | Path, sheets: Iterable[str] | None = None) -> Book:
 
 def _read_book(path: Path, sheets: Iterable[str] | None) -> Book:
     wanted = list(sheets) if sheets is not None else list(SHEET_FILES)
-    worker = ThreadPoolExecutor(1, thread_name_prefix="calamine")
-    held: dict[str, Any] = {}  # the workbook, opened and used only in the worker thread
+    # The largest sheet in one worker, the others in a second: 2 cores read at once.
+    workers = [ThreadPoolExecutor(1, thread_name_prefix=f"calamine-{i}") for i in (1, 2)]
+    held: list[dict[str, Any]] = [{}, {}]  # each worker's workbook, used only in that thread
     grids: dict[str, Future[Grid]] = {}
     try:
         with open_package(path) as zf:
             deferred = check_package(zf, path, defer=_SHEET_PART.fullmatch)
             parts = sheet_parts(zf)
             # calamine opens the workbook only now: every part but the sheets is checked
-            opened = worker.submit(_open, held, path, wanted)
+            opened = [w.submit(_open, h, path, wanted) for w, h in zip(workers, held, strict=True)]
             flags: dict[str, CellFlags] = {}
-            # the largest sheet first: calamine reads it while the others are scanned
-            for sheet in sorted((s for s in wanted if s in parts),
-                                key=lambda s: -_part_size(zf, parts[s])):
+            # the largest sheet first: it is read while the others are scanned and read
+            for i, sheet in enumerate(sorted((s for s in wanted if s in parts),
+                                             key=lambda s: -_part_size(zf, parts[s]))):
                 flags[sheet] = _scan_sheet(zf, parts[sheet], sheet, path.name)
-                grids[sheet] = worker.submit(_read_sheet, held, opened, sheet)
+                k = min(i, 1)
+                grids[sheet] = workers[k].submit(_read_sheet, held[k], opened[k], sheet)
             scanned = {parts[s] for s in flags}
             for info in deferred:  # the other sheets' parts: checked like any part
                 if info.filename not in scanned:
                     inflate_checked(zf, info, path.name)
         from ..core.tables import Book  # pandas: imported while calamine reads
 
-        names = opened.result()
+        names = opened[0].result()
+        opened[1].result()
         book = Book(tables={}, sheet_names=names, source=str(path))
         for sheet in wanted:
             if sheet not in names:
@@ -109,8 +114,9 @@ def _read_book(path: Path, sheets: Iterable[str] | None) -> Book:
     finally:
         for future in grids.values():
             future.cancel()
-        worker.submit(_close, held)
-        worker.shutdown(wait=True)
+        for worker, h in zip(workers, held, strict=True):
+            worker.submit(_close, h)
+            worker.shutdown(wait=True)
 
 
 def _part_size(zf: zipfile.ZipFile, part: str) -> int:
