@@ -18,7 +18,7 @@ from hyeopchi.core import attendance
 from hyeopchi.core.issues import Issue
 from hyeopchi.core.membership import sorted_member
 from hyeopchi.core.outcome import Outcome
-from hyeopchi.core.tables import Book
+from hyeopchi.core.tables import Book, table_from_grid
 
 SAMPLE = Path(__file__).resolve().parents[1] / "workbook" / "sample" / "seodaemun-2021.xlsx"
 
@@ -87,3 +87,20 @@ def test_issue_json_has_every_field_in_order() -> None:
     assert got == {"code": "unknown-reference", "message": "메시지", "sheet": "출석", "row": 7,
                    "column": "위원ID", "cell": "B7", "value": "2021-03-02",
                    "severity": "warning"}
+
+
+def test_text_and_id_columns_of_plain_strings_keep_the_value_rules() -> None:
+    # the all-str shortcut (distinct values typed, the list kept when nothing changes) gives
+    # what the rules say, worked out by hand: IDs and text stripped, blank -> None
+    head = ["위원ID", "성명", "구분", "신분", "성별", "위촉일", "해촉일", "해촉사유"]
+    rows = [["P1", "홍길동", "위촉직", "민간", "남", None, None, ""],
+            [" P2 ", " 김영희 ", "위촉직", "민간", "여", None, None, ""],
+            ["P3", "이철수", "당연직", "공무원", "", None, None, "  "]]
+    table, issues = table_from_grid("위원", [head, *rows])
+    df = table.df
+    assert issues == []
+    assert df["위원ID"].tolist() == ["P1", "P2", "P3"]
+    assert df["성명"].tolist() == ["홍길동", "김영희", "이철수"]
+    assert df["구분"].tolist() == ["위촉직", "위촉직", "당연직"]
+    assert df["성별"].tolist() == ["남", "여", None]
+    assert df["해촉사유"].tolist() == [None, None, None]

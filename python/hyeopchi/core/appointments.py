@@ -141,8 +141,10 @@ def _text(value: Any) -> str:
 def monthly_report(members: pd.DataFrame, bodies: pd.DataFrame, memberships: pd.DataFrame,
                    year: int, month: int, *, meetings: pd.DataFrame | None = None,
                    attendance: pd.DataFrame | None = None,
-                   settings: Settings | None = None) -> MonthReport:
-    """The month's counts per body and 유형, the lists, and in quarter-end months the activity."""
+                   settings: Settings | None = None,
+                   year_pairs: pd.DataFrame | None = None) -> MonthReport:
+    """The month's counts per body and 유형, the lists, and in quarter-end months the activity
+    (from `year_pairs` when given: (meeting, member) pairs of a period holding the quarter)."""
     settings = settings or Settings()
     first = dt.date(year, month, 1)
     days = [first - dt.timedelta(days=1)] + [
@@ -193,8 +195,11 @@ def monthly_report(members: pd.DataFrame, bodies: pd.DataFrame, memberships: pd.
     if month in QUARTER_MONTHS and meetings is not None and attendance is not None:
         q_first = dt.date(year, month - 2, 1)
         report.quarter = (q_first, report.day)
-        report.activity = quarter_activity(meetings, attendance, memberships, members, bodies,
-                                           q_first, report.day, settings.proxy_counts)
+        report.activity = (
+            activity_from_pairs(year_pairs, members, bodies, q_first, report.day)
+            if year_pairs is not None else
+            quarter_activity(meetings, attendance, memberships, members, bodies, q_first,
+                             report.day, settings.proxy_counts))
     return report
 
 
@@ -261,11 +266,26 @@ def quarter_activity(meetings: pd.DataFrame, attendance: pd.DataFrame,
     p = presence(mt, memberships, members, attendance, proxy_counts)
     pairs = pd.DataFrame({"위원ID": p.people["위원ID"].to_numpy(object)[p.person],
                           "조직ID": mt["조직ID"].to_numpy(object)[p.meeting],
-                          "came": p.came.astype("int64")})
+                          "came": p.came})
+    return _activity(pairs, members, bodies)
+
+
+def activity_from_pairs(pairs: pd.DataFrame, members: pd.DataFrame, bodies: pd.DataFrame,
+                        first: dt.date, last: dt.date) -> list[Activity]:
+    """quarter_activity from (meeting, member) pairs of a longer period (core/review.py's, with
+    일자, 조직ID, 위원ID, came): the pairs of the meetings in [first, last] are the same pairs."""
+    days = pairs["일자"].to_numpy(object)
+    return _activity(pairs[(days >= first) & (days <= last)], members, bodies)
+
+
+def _activity(pairs: pd.DataFrame, members: pd.DataFrame, bodies: pd.DataFrame
+              ) -> list[Activity]:
+    pairs = pairs[PAIR].assign(came=pairs["came"].to_numpy().astype("int64"))
     tally = pairs.groupby(PAIR, sort=False).agg(expected=("came", "size"),
                                                 attended=("came", "sum")).reset_index()
     names = members.dropna(subset=["위원ID"]).drop_duplicates("위원ID").set_index("위원ID")["성명"]
-    info = mt.drop_duplicates("조직ID").set_index("조직ID")
+    info = bodies[["조직ID", "조직명", "유형"]].dropna(subset=["조직ID"]).drop_duplicates(
+        "조직ID").set_index("조직ID")  # as period_meetings joins them
     order = {t: i for i, t in enumerate(BODY_TYPES)}
     out = [Activity(str(r.위원ID), _text(names.get(r.위원ID)), str(r.조직ID),
                     _text(info.at[r.조직ID, "조직명"]),

@@ -166,8 +166,8 @@ def period_meetings(meetings: pd.DataFrame, bodies: pd.DataFrame, start: dt.date
         "조직ID")
     meetings = meetings[["회의ID", "조직ID", "회차", "일자"]].dropna(
         subset=["회의ID", "조직ID", "일자"]).drop_duplicates("회의ID")
-    in_period = meetings["일자"].map(lambda d: start <= d <= end).astype(bool)
-    meetings = meetings[in_period].merge(bodies, on="조직ID", how="inner")
+    days = meetings["일자"].to_numpy(object)  # datetime.date (blank rows dropped above)
+    meetings = meetings[(days >= start) & (days <= end)].merge(bodies, on="조직ID", how="inner")
     if types is not None:
         meetings = meetings[meetings["유형"].isin(types)]
     meetings = meetings.assign(_r=meetings["회차"].map(lambda r: -1 if r is None else r))

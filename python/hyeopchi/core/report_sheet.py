@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .appointments import MonthReport, mask_name, monthly_report
+from .appointments import MonthReport, mask_name, month_end, monthly_report
 from .outcome import Outcome
 from .pagelayout import fit_widths, paginate, running_head
-from .review import Expiring, Streak, absence_streaks, expiring_terms
+from .review import Expiring, Streak, absence_streaks, expiring_terms, year_pairs
 from .settings import Settings, read_settings
 from .sheetspec import DATE, INT, PERCENT_1, Block, Chart, Merge, SheetSpec, wrapped_height
 from .tables import Book
@@ -40,7 +40,9 @@ def report_job(book: Book, year: int, month: int, *, mask: bool = False) -> Outc
     report = monthly_report(
         book.df("위원"), book.df("조직"), book.df("활동"), year, month,
         meetings=book.df("회의") if quarter else None,
-        attendance=book.df("출석") if quarter else None, settings=settings)
+        attendance=book.df("출석") if quarter else None, settings=settings,
+        # the quarter's pairs are among the year's, which the 해촉 검토 list makes anyway
+        year_pairs=year_pairs(book, month_end(year, month), settings) if quarter else None)
     expiring = expiring_terms(book, report.day, EXPIRING_DAYS, mask=mask)
     absences = (absence_streaks(book, report.day, settings, mask=mask)
                 if book.has("회의") and book.has("출석") else None)

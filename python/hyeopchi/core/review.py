@@ -315,11 +315,16 @@ def _make_pairs(book: Book, start: dt.date, end: dt.date, settings: Settings
     return pairs.astype({c: object for c in ("회의ID", "조직ID", "일자", "위원ID")}), len(meetings)
 
 
+def year_pairs(book: Book, day: dt.date, settings: Settings) -> pd.DataFrame:
+    """The (meeting, member) pairs of the 12 months ending on `day` (made once per book)."""
+    return _pairs(book, year_before(day), day, settings)[0]
+
+
 def absence_streaks(book: Book, day: dt.date, settings: Settings, *,
                     mask: bool = False) -> list[Streak]:
     """Members of a body on `day` whose last 연속불참기준 (or more) expected meetings of it in
     the 12 months ending on `day` were all missed (for the monthly report's 해촉 검토 list)."""
-    pairs, _ = _pairs(book, year_before(day), day, settings)
+    pairs = year_pairs(book, day, settings)
     return _streaks(pairs, settings.absence_limit, _seats(book, day, mask))
 
 

@@ -222,14 +222,19 @@ def _convert_column(sheet: str, name: str, kind: str, raws: Sequence[Any],
                     issues: list[Issue]) -> list[Any]:
     """Parse one column. Each distinct raw value is parsed once (ids, enums and dates repeat)."""
     parse = PARSERS[kind]
-    types = set(map(type, raws))
-    if types == {str} and kind in ("text", "id"):  # parse_text/parse_id of str, at C speed
-        keys = dict.fromkeys(raws)
+    keys = dict.fromkeys(raws) if kind in ("text", "id") else None
+    # All distinct values str means every value is (no other type equals a str): the types of
+    # the few distinct values, not of every cell.
+    types = {str} if keys is not None and all(type(k) is str for k in keys) else set(
+        map(type, raws))
+    if keys is not None and types == {str}:  # parse_text/parse_id of str, at C speed
         if kind == "text" or "".join(keys).isascii():  # fold() leaves ASCII as it is
             parsed = dict(zip(keys, map(_strip_or_none, keys), strict=True))
         else:
             parsed = {raw: _parse_cell(parse, raw) for raw in keys}
-        out = list(map(parsed.__getitem__, raws))
+        # most columns parse to themselves (strip returns the same object): keep the list
+        same = all(value is raw for raw, value in parsed.items())
+        out = raws if same and isinstance(raws, list) else list(map(parsed.__getitem__, raws))
         invalid = False
     elif sum(t in types for t in _NUMERIC) <= 1:
         parsed = {raw: _parse_cell(parse, raw) for raw in dict.fromkeys(raws)}
