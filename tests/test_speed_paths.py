@@ -14,9 +14,8 @@ import numpy as np
 import pytest
 
 from hyeopchi.batch import worker
-from hyeopchi.core import attendance
 from hyeopchi.core.issues import Issue
-from hyeopchi.core.membership import sorted_member
+from hyeopchi.core.membership import member_of
 from hyeopchi.core.outcome import Outcome
 from hyeopchi.core.tables import Book, table_from_grid
 
@@ -24,11 +23,13 @@ SAMPLE = Path(__file__).resolve().parents[1] / "workbook" / "sample" / "seodaemu
 
 
 @pytest.mark.parametrize("seed", range(5))
-def test_sorted_member_is_set_membership(seed: int) -> None:
+def test_member_of_large_key_space_is_set_membership(seed: int) -> None:
     rng = random.Random(seed)
     present = [rng.randrange(0, 1000) for _ in range(rng.randrange(0, 50))]
     keys = [rng.randrange(0, 1100) for _ in range(300)] + [0, 999, 1099]
-    got = sorted_member(np.array(keys, dtype=np.int64), np.array(present, dtype=np.int64))
+    # a key space over 2**26: the binary search
+    got = member_of(np.array(keys, dtype=np.int64), np.array(present, dtype=np.int64),
+                    (1 << 26) + 1)
     assert got.tolist() == [k in set(present) for k in keys]
 
 
@@ -40,7 +41,7 @@ def test_member_of_table_and_search_agree_with_a_set() -> None:
         keys = np.array([rng.randrange(size) for _ in range(2000)] + present[:50].tolist(),
                         dtype=np.int64)
         expected = [k in set(present.tolist()) for k in keys.tolist()]
-        assert attendance._member_of(keys, present, size).tolist() == expected
+        assert member_of(keys, present, size).tolist() == expected
 
 
 def test_derived_tables_are_made_once_per_key() -> None:

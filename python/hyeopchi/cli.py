@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 # (and so every first step of a button's interpreter) loads none of them.
 
 EXIT_OK, EXIT_INVALID, EXIT_UNUSABLE = 0, 1, 2
+VERSION = f"hyeopchi {__version__}"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -94,7 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     from .jobs import JOBS
 
     parser = _Parser(prog="hyeopchi", description="협치 위원 워크북 도구 (서대문구 민관협치과)")
-    parser.add_argument("--version", action="version", version=f"hyeopchi {__version__}")
+    parser.add_argument("--version", action="version", version=VERSION)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for job in JOBS.values():
         _add_job(sub, job)
@@ -136,7 +137,7 @@ def _doctor(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     if list(sys.argv[1:] if argv is None else argv) == ["--version"]:
-        print(f"hyeopchi {__version__}")  # as argparse's version action, with nothing loaded
+        print(VERSION)  # as argparse's version action, with nothing loaded
         return 0
     try:
         return _main(argv)

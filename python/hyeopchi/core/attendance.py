@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .issues import BookError, Issue
-from .membership import expected_index, sorted_member
+from .membership import expected_index, member_of
 from .outcome import Outcome
 from .pagelayout import fit_widths, paginate, running_head
 from .scalars import attendance_rate, half_up_units, round_half_up, score_band
@@ -217,18 +217,8 @@ def presence(meetings: pd.DataFrame, memberships: pd.DataFrame, members: pd.Data
     first = ~pd.Series(row_keys).duplicated(keep="first").to_numpy()
     ok = ["출석", "대리출석"] if proxy_counts else ["출석"]
     present = row_keys[first & pd.Series(status[usable]).isin(ok).to_numpy()]
-    came = _member_of(at * n_people + who, present, n_meetings * n_people)
+    came = member_of(at * n_people + who, present, n_meetings * n_people)
     return Presence(people, at, who, came)
-
-
-def _member_of(keys: np.ndarray, present: np.ndarray, size: int) -> np.ndarray:
-    """keys in present (both integers in 0..size-1): a bit table when it is small enough."""
-    if size > 1 << 26:
-        return sorted_member(keys, present)
-    table = np.zeros(size, dtype=bool)
-    table[present] = True
-    found: np.ndarray = table[keys]
-    return found
 
 
 def _qualitative(book: Book) -> dict[str, float | None]:

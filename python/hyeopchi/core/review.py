@@ -312,6 +312,7 @@ def _make_pairs(book: Book, start: dt.date, end: dt.date, settings: Settings
     column = {c: meetings[c].to_numpy(object)[at] for c in ("회의ID", "조직ID", "일자")}
     pairs = pd.DataFrame({"order": at, **column, "위원ID": p.people["위원ID"].to_numpy(object)[who],
                           "came": p.came[by]})
+    # object columns, not the str dtype pandas 3 infers (read back value by value, slowly)
     return pairs.astype({c: object for c in ("회의ID", "조직ID", "일자", "위원ID")}), len(meetings)
 
 

@@ -237,7 +237,8 @@ def _convert_column(sheet: str, name: str, kind: str, raws: Sequence[Any],
         out = raws if same and isinstance(raws, list) else list(map(parsed.__getitem__, raws))
         invalid = False
     elif sum(t in types for t in _NUMERIC) <= 1:
-        parsed = {raw: _parse_cell(parse, raw) for raw in dict.fromkeys(raws)}
+        parsed = {raw: _parse_cell(parse, raw)
+                  for raw in (keys if keys is not None else dict.fromkeys(raws))}
         out = list(map(parsed.__getitem__, raws))
         invalid = any(v is _INVALID for v in parsed.values())
     else:  # mixed bool/int/float: parse cell by cell

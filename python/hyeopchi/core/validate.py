@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .issues import ERROR, WARNING, Issue
-from .membership import as_datetime, expected_index, sorted_member
+from .membership import as_datetime, expected_index, member_of
 from .outcome import Outcome
 from .pagelayout import fit_widths, paginate, running_head
 from .schema import Column, SheetSchema, sheet_schema
@@ -331,7 +331,9 @@ def unexpected_attendance(book: Book) -> list[Issue]:
     who = person_ids.get_indexer(att["위원ID"].to_numpy(object))
     # rows of a known meeting with a 위원ID; a member with no 활동 in the body is not expected
     checked = np.flatnonzero((at >= 0) & att["위원ID"].notna().to_numpy())
-    ok = (who[checked] >= 0) & sorted_member(at[checked] * n_people + who[checked], expected)
+    ok = who[checked] >= 0  # and then expected at that meeting
+    ok[ok] = member_of(at[checked][ok] * n_people + who[checked][ok], expected,
+                       len(meeting_ids) * n_people)
     out = []
     for i in checked[~ok].tolist():
         member = att["위원ID"].iat[i]
